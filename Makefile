@@ -1,0 +1,52 @@
+# Thin wrappers: every target sets up its own virtualenv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install train evaluate demo test lint data bench
+
+## Show this help
+help:
+	@awk '/^## /{doc=substr($$0,4)} /^[a-z-]+:/{if(doc){split($$0,t,":"); printf "  %-16s %s\n", t[1], doc; doc=""}}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Create .venv and install the package with its dev tools
+install: $(STAMP)
+
+## Rebuild data/{train,dev,test,shift}.jsonl and the data card from data/raw
+data: $(STAMP)
+	$(PY) scripts/build_corpus.py
+
+## Train the shipped model models/default on data/ (train+dev), scored on test
+train: $(STAMP)
+	$(VENV)/bin/classifier train --data data/train.jsonl --data data/dev.jsonl \
+		--group-column group --config models/config.json \
+		--test data/test.jsonl --out models/default --force
+
+## Evaluate the shipped model on the test and shift splits
+evaluate: $(STAMP)
+	$(VENV)/bin/classifier evaluate --data data/test.jsonl
+	$(VENV)/bin/classifier evaluate --data data/shift.jsonl
+
+## Tag the seed article with the shipped model
+demo: $(STAMP)
+	$(VENV)/bin/classifier predict --file seeds/000_a16f0ea716d6622e.txt
+
+## Run the test suite
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+## Lint with ruff
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+## Run the benchmark (writes benchmarks/results.json and results.md)
+bench: $(STAMP)
+	$(PY) benchmarks/run.py

@@ -1,0 +1,175 @@
+"""Reading labeled and unlabeled text tables (CSV, JSONL, Parquet, or a Hub dataset).
+
+This is the I/O edge of the package: every file goes through ``datasets`` and is
+validated here, so the rest of the library works on plain lists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classifier.errors import DataError
+
+FORMATS = {".csv": "csv", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
+
+
+@dataclass(frozen=True)
+class LabeledData:
+    """Texts with their labels, optional groups (e.g. article ids) and row notes."""
+
+    texts: list[str]
+    labels: list[str]
+    groups: list[str] | None = None
+    source: str = ""
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @property
+    def label_counts(self) -> dict[str, int]:
+        """How many rows carry each label, most common first."""
+        return dict(Counter(self.labels).most_common())
+
+
+def file_format(path: str | Path) -> str:
+    """The ``datasets`` builder name for ``path``, from its suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"{path}: unknown format {suffix or '(none)'!r}; use one of {known}")
+    return FORMATS[suffix]
+
+
+def _check_utf8(path: Path) -> None:
+    """Fail on the first line that is not UTF-8, naming it (datasets would not)."""
+    if FORMATS[path.suffix.lower()] == "parquet":
+        return
+    with path.open("rb") as handle:
+        for lineno, line in enumerate(handle, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{path}:{lineno}: not UTF-8 ({exc.reason} at byte {exc.start}); "
+                    "re-save the file as UTF-8"
+                ) from None
+
+
+def _read_table(paths: Sequence[str | Path]):
+    """Load local files (all one format) or one Hub dataset id as a ``Dataset``."""
+    import datasets
+
+    datasets.utils.logging.set_verbosity_error()
+    datasets.utils.logging.disable_progress_bar()
+    local = [Path(p) for p in paths]
+    if len(local) == 1 and not local[0].exists() and _looks_like_hub_id(str(paths[0])):
+        return _read_hub(str(paths[0]))
+    for path in local:
+        if not path.exists():
+            raise DataError(f"{path}: no such file")
+        if path.is_dir():
+            raise DataError(f"{path}: is a folder, expected a CSV, JSONL or Parquet file")
+    builders = {file_format(p) for p in local}
+    if len(builders) > 1:
+        raise DataError("all data files must have the same format")
+    for path in local:
+        _check_utf8(path)
+    try:
+        return datasets.load_dataset(
+            builders.pop(), data_files=[str(p) for p in local], split="train"
+        )
+    except Exception as exc:  # datasets raises many types; report one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{', '.join(map(str, local))}: could not read: {first}") from None
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    return name.count("/") == 1 and not Path(name).suffix and not name.startswith((".", "/"))
+
+
+def _read_hub(name: str):
+    import datasets
+
+    try:
+        return datasets.load_dataset(name, split="train")
+    except Exception as exc:
+        raise DataError(f"{name}: not a local file, and not loadable from the Hub: {exc}")
+
+
+def _column(table, name: str, path: str) -> list:
+    if name not in table.column_names:
+        found = ", ".join(table.column_names) or "none"
+        raise DataError(f"{path}: no column {name!r}; columns found: {found}")
+    return table[name]
+
+
+def load_labeled(
+    paths: str | Path | Sequence[str | Path],
+    text_column: str = "text",
+    label_column: str = "label",
+    group_column: str | None = None,
+) -> LabeledData:
+    """Load labeled sentences from CSV, JSONL or Parquet files (or a Hub dataset).
+
+    Rows with an empty text or label are dropped and counted in ``dropped``;
+    nothing is dropped silently.
+    """
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    if not paths:
+        raise DataError("no data files given")
+    source = ", ".join(map(str, paths))
+    table = _read_table(paths)
+    texts = _column(table, text_column, source)
+    labels = _column(table, label_column, source)
+    groups = _column(table, group_column, source) if group_column else None
+    kept, dropped = [], Counter()
+    for i, (text, label) in enumerate(zip(texts, labels)):
+        if text is None or not str(text).strip():
+            dropped["empty text"] += 1
+        elif label is None or not str(label).strip():
+            dropped["empty label"] += 1
+        else:
+            kept.append(i)
+    if not kept:
+        raise DataError(f"{source}: no labeled rows (read {len(texts)})")
+    return LabeledData(
+        texts=[str(texts[i]) for i in kept],
+        labels=[str(labels[i]).strip() for i in kept],
+        groups=[str(groups[i]) for i in kept] if groups is not None else None,
+        source=source,
+        dropped=dict(dropped),
+    )
+
+
+def load_texts(
+    path: str | Path, text_column: str = "text", id_column: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Load the texts of a table to predict, and their ids (row numbers by default).
+
+    Every row is kept, in order; an empty or null text comes back as ``""``.
+    """
+    table = _read_table([path])
+    texts = ["" if t is None else str(t) for t in _column(table, text_column, str(path))]
+    if id_column:
+        ids = [str(i) for i in _column(table, id_column, str(path))]
+    else:
+        ids = [str(i) for i in range(len(texts))]
+    return texts, ids
+
+
+def check_trainable(data: LabeledData, min_per_class: int = 2) -> None:
+    """Refuse data a classifier cannot learn from: one class, or classes too small."""
+    counts = data.label_counts
+    if len(counts) < 2:
+        only = next(iter(counts))
+        raise DataError(f"{data.source}: only one label ({only!r}); need at least two")
+    small = [f"{label} ({n})" for label, n in counts.items() if n < min_per_class]
+    if small:
+        raise DataError(
+            f"{data.source}: labels with fewer than {min_per_class} rows: {', '.join(small)}"
+        )
+

@@ -1,0 +1,96 @@
+"""Scoring a model on labeled data: per-class metrics, confusion, calibration."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from classifier.data import LabeledData
+from classifier.model import Model
+
+
+@dataclass(frozen=True)
+class ClassMetrics:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    """Everything ``classifier evaluate`` shows, as plain numbers."""
+
+    labels: list[str]
+    per_class: list[ClassMetrics]
+    macro_f1: float
+    accuracy: float
+    confusion: list[list[int]]
+    n: int
+    brier: float
+    ece: float
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def f1(self, label: str) -> float:
+        return next(m.f1 for m in self.per_class if m.label == label)
+
+    def recall(self, label: str) -> float:
+        return next(m.recall for m in self.per_class if m.label == label)
+
+
+def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
+    """ECE: the gap between confidence and accuracy, averaged over confidence bins."""
+    import numpy as np
+
+    confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
+    return float(total)
+
+
+def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationReport:
+    """Build the report from true labels, predicted labels and probabilities."""
+    import numpy as np
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = list(model_labels) + sorted(set(y_true) - set(model_labels))
+    p, r, f, s = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    present = [lab for lab in labels if lab in set(y_true) | set(y_pred)]
+    onehot = np.array([[1.0 if t == lab else 0.0 for lab in model_labels] for t in y_true])
+    return EvaluationReport(
+        labels=labels,
+        per_class=[
+            ClassMetrics(lab, float(p[i]), float(r[i]), float(f[i]), int(s[i]))
+            for i, lab in enumerate(labels)
+        ],
+        macro_f1=float(
+            f1_score(y_true, y_pred, labels=present, average="macro", zero_division=0)
+        ),
+        accuracy=float(accuracy_score(y_true, y_pred)),
+        confusion=confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        n=len(y_true),
+        brier=float(np.mean(np.sum((proba - onehot) ** 2, axis=1))),
+        ece=expected_calibration_error(
+            proba.max(axis=1), [a == b for a, b in zip(y_true, y_pred)]
+        ),
+        source=source,
+    )
+
+
+def evaluate(model: Model, data: LabeledData) -> EvaluationReport:
+    """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE."""
+    proba = model.predict_proba(data.texts)
+    labels = model.labels
+    predicted = [labels[i] for i in proba.argmax(axis=1)]
+    return score(data.labels, predicted, proba, labels, data.source)

@@ -1,0 +1,69 @@
+"""Feature extraction: word and character TF-IDF plus the guide's cue features."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+
+from classifier.cues import NAMES, cue_matrix
+
+TOKEN_PATTERN = r"(?u)\b\w+\b|[\"“”‘’?]"
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):
+    """Attribution, hedging, interpretation and form cues as a sparse matrix.
+
+    Stateless apart from ``weight``, which scales the block against the TF-IDF
+    features (they are L2-normalised, these are in [0, 1]).
+    """
+
+    def __init__(self, weight: float = 1.0):
+        self.weight = weight
+
+    def fit(self, X, y=None):
+        self.n_features_out_ = len(NAMES)
+        return self
+
+    def transform(self, X):
+        return sparse.csr_matrix(cue_matrix(list(X)) * self.weight)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"cue_{name}" for name in NAMES], dtype=object)
+
+
+def build_features(config) -> FeatureUnion:
+    """Word (and character) TF-IDF, plus the cue features, as one transformer."""
+    parts = [
+        (
+            "word",
+            TfidfVectorizer(
+                ngram_range=config.word_ngram_range,
+                min_df=config.min_df,
+                max_df=config.max_df,
+                sublinear_tf=config.sublinear_tf,
+                stop_words=config.stop_words,
+                lowercase=config.lowercase,
+                token_pattern=TOKEN_PATTERN,
+            ),
+        )
+    ]
+    if config.char_ngram_range is not None:
+        parts.append(
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=config.char_ngram_range,
+                    min_df=config.min_df,
+                    max_df=config.max_df,
+                    sublinear_tf=config.sublinear_tf,
+                    lowercase=config.lowercase,
+                ),
+            )
+        )
+    if config.cues:
+        parts.append(("cues", CueFeatures(weight=config.cue_weight)))
+    return FeatureUnion(parts)
