@@ -97,7 +97,7 @@ def _read_hub(name: str):
     try:
         return datasets.load_dataset(name, split="train")
     except Exception as exc:
-        raise DataError(f"{name}: not a local file, and not loadable from the Hub: {exc}")
+        raise DataError(f"{name}: not a local file, and not loadable from the Hub: {exc}") from None
 
 
 def _column(table, name: str, path: str) -> list:

@@ -59,8 +59,12 @@ def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
 def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationReport:
     """Build the report from true labels, predicted labels and probabilities."""
     import numpy as np
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
-    from sklearn.metrics import precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        confusion_matrix,
+        f1_score,
+        precision_recall_fscore_support,
+    )
 
     labels = list(model_labels) + sorted(set(y_true) - set(model_labels))
     p, r, f, s = precision_recall_fscore_support(

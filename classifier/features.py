@@ -13,6 +13,29 @@ from classifier.cues import NAMES, cue_matrix
 TOKEN_PATTERN = r"(?u)\b\w+\b|[\"“”‘’?]"
 
 
+class StableTfidfVectorizer(TfidfVectorizer):
+    """``TfidfVectorizer`` that pickles the same bytes for the same fit.
+
+    scikit-learn's vocabulary dict order depends on string hashing, and it caches
+    an ``id()``; sorting the one and dropping the other makes saved models
+    byte-identical for the same data and seed.
+    """
+
+    def fit(self, raw_documents, y=None):
+        self.fit_transform(raw_documents, y)
+        return self
+
+    def fit_transform(self, raw_documents, y=None):
+        matrix = super().fit_transform(raw_documents, y)
+        self.vocabulary_ = dict(sorted(self.vocabulary_.items()))
+        return matrix
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_stop_words_id", None)  # an id() cache: differs on every run
+        return state
+
+
 class CueFeatures(TransformerMixin, BaseEstimator):
     """Attribution, hedging, interpretation and form cues as a sparse matrix.
 
@@ -39,7 +62,7 @@ def build_features(config) -> FeatureUnion:
     parts = [
         (
             "word",
-            TfidfVectorizer(
+            StableTfidfVectorizer(
                 ngram_range=config.word_ngram_range,
                 min_df=config.min_df,
                 max_df=config.max_df,
@@ -54,7 +77,7 @@ def build_features(config) -> FeatureUnion:
         parts.append(
             (
                 "char",
-                TfidfVectorizer(
+                StableTfidfVectorizer(
                     analyzer="char_wb",
                     ngram_range=config.char_ngram_range,
                     min_df=config.min_df,

@@ -158,7 +158,7 @@ def load_model(path: str | Path | None = None):
 
     The artifact's checksum is verified before anything is unpickled.
 
-    >>> load_model().labels  # doctest: +SKIP
+    >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
     """
     import joblib

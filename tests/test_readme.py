@@ -1,0 +1,22 @@
+"""The README's Python example must run as written."""
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_readme_has_python_examples():
+    assert python_blocks()
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    repo = README.parent
+    monkeypatch.chdir(repo)
+    for block in python_blocks():
+        block = block.replace("models/my-model", str(tmp_path / "my-model"))
+        exec(compile(block, "README.md", "exec"), {"__name__": "__readme__"})
