@@ -1,0 +1,113 @@
+"""`classifier predict`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from classifier.cli import ModelOption, OutputFormat, TextColumn, app, clean_errors, make_console
+from classifier.errors import ClassifierError
+
+
+def _gather_inputs(texts, files, input_path, text_column, id_column, split):
+    """(id, text) pairs from arguments, files, a table, or stdin; and whether to split."""
+    from classifier.data import load_texts
+
+    docs: list[tuple[str, str]] = [(str(i + 1), t) for i, t in enumerate(texts or [])]
+    for path in files or []:
+        try:
+            docs.append((str(path), path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ClassifierError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise ClassifierError(f"{path}: is a folder, expected a text file") from None
+        except UnicodeDecodeError as exc:
+            raise ClassifierError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    if input_path is not None:
+        table_texts, ids = load_texts(input_path, text_column, id_column)
+        docs.extend(zip(ids, table_texts))
+        return docs, split
+    if not docs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise ClassifierError("nothing to predict: give a text, --file, --input, or stdin")
+        docs.append(("stdin", sys.stdin.read()))
+    return docs, True
+
+
+@app.command("predict")
+def predict_cli(
+    texts: Annotated[
+        list[str] | None, typer.Argument(help="Text(s) to tag; each is split into sentences.")
+    ] = None,
+    file: Annotated[
+        list[Path] | None,
+        typer.Option("--file", "-f", help="Plain-text article(s) to tag (repeat for several)."),
+    ] = None,
+    input_path: Annotated[
+        Path | None,
+        typer.Option("--input", "-i", help="CSV, JSONL or Parquet table; one text per row."),
+    ] = None,
+    model: ModelOption = None,
+    text_column: TextColumn = "text",
+    id_column: Annotated[
+        str | None, typer.Option(help="Column of row ids for --input [default: row number].")
+    ] = None,
+    split_sentences: Annotated[
+        bool,
+        typer.Option("--split-sentences/--no-split", help="Split --input rows into sentences."),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
+    summary: Annotated[
+        bool, typer.Option(help="Show each document's label counts and shares.")
+    ] = True,
+) -> None:
+    """Label every sentence of texts, articles (--file), a table (--input) or stdin."""
+    from classifier.persistence import load_model
+    from classifier.report import as_csv, as_json, as_jsonl, prediction_rows
+
+    with clean_errors():
+        docs, split = _gather_inputs(texts, file, input_path, text_column, id_column,
+                                     split_sentences)
+        loaded = load_model(model)
+        results = _tag(loaded, docs, split)
+    if output_format is OutputFormat.json:
+        typer.echo(as_json(results))
+        return
+    if output_format in (OutputFormat.jsonl, OutputFormat.csv):
+        rows = [row for doc_id, article in results for row in prediction_rows(doc_id, article)]
+        render = as_jsonl if output_format is OutputFormat.jsonl else as_csv
+        sys.stdout.write(render(rows))
+        return
+    _print_tables(results, summary)
+
+
+def _tag(model, docs, split):
+    """Tag documents as articles (split) or as single sentences, one result per doc."""
+    from classifier.prediction import ArticlePrediction
+
+    if split:
+        return list(zip([d for d, _ in docs], model.tag_articles([t for _, t in docs])))
+    predictions = model.predict([t for _, t in docs])
+    return [
+        (doc_id, ArticlePrediction(text, [p], model.labels))
+        for (doc_id, text), p in zip(docs, predictions)
+    ]
+
+
+def _print_tables(results, summary: bool) -> None:
+    from classifier.prediction import summarize
+    from classifier.report import predictions_table, summary_table
+
+    console = make_console()
+    for doc_id, article in results:
+        console.print(predictions_table(doc_id, article))
+        if summary and len(article.sentences) > 1:
+            console.print(summary_table(article.summary, f"summary: {doc_id}"))
+    if summary and len(results) > 1:
+        labels = [p.label for _, a in results for p in a.sentences]
+        console.print(summary_table(summarize(labels, results[0][1].labels), "all documents"))

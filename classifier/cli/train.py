@@ -1,0 +1,69 @@
+"""`classifier train`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from classifier.cli import TextColumn, app, clean_errors, make_console
+from classifier.errors import ClassifierError
+
+
+@app.command("train")
+def train_cli(
+    data: Annotated[
+        list[str],
+        typer.Option("--data", "-d", help="CSV, JSONL or Parquet file(s) with text and label "
+                     "columns (repeat for several), or a Hub dataset id."),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to save the model to.")],
+    text_column: TextColumn = "text",
+    label_column: Annotated[str, typer.Option(help="Column holding the label.")] = "label",
+    group_column: Annotated[
+        str | None,
+        typer.Option(help="Column of group ids (e.g. article) so CV folds do not leak."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Pipeline configuration JSON (from `tune`).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    cv: Annotated[int, typer.Option(help="Cross-validation folds (0 to skip).")] = 5,
+    test: Annotated[
+        list[str] | None,
+        typer.Option(help="Held-out labeled file(s) to score and record in the model."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing model folder.")] = False,
+) -> None:
+    """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
+    from classifier.data import load_labeled
+    from classifier.evaluation import evaluate
+    from classifier.persistence import save_model
+    from classifier.pipeline import PipelineConfig, load_config
+    from classifier.training import train
+
+    console = make_console(stderr=True)
+    with clean_errors():
+        if out.exists() and not force:
+            raise ClassifierError(f"{out}: already exists; pass --force to replace it")
+        cfg = load_config(config) if config else PipelineConfig()
+        dataset = load_labeled(data, text_column, label_column, group_column)
+        console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
+        for reason, count in dataset.dropped.items():
+            console.print(f"[yellow]dropped {count} rows: {reason}[/]")
+        with console.status("training..."):
+            model = train(dataset, cfg, random_state=seed, cv=cv)
+        result = model.metadata["metrics"]["cv"]
+        if result:
+            kind = "grouped " if result["grouped"] else ""
+            console.print(
+                f"{kind}{len(result['folds'])}-fold CV macro-F1: "
+                f"{result['mean']:.3f} ± {result['std']:.3f}"
+            )
+        if test:
+            report = evaluate(model, load_labeled(test, text_column, label_column))
+            model.metadata["metrics"]["test"] = report.to_dict()
+            console.print(f"test macro-F1: {report.macro_f1:.3f} on {report.n} rows")
+        save_model(model, out, force=force)
+        console.print(f"saved model to {out}")
