@@ -21,6 +21,7 @@ from classifier.errors import ModelFileError
 FORMAT_VERSION = 1
 METADATA = "metadata.json"
 ARTIFACT = "model.joblib"
+FAST_ARTIFACT = "model.npz"
 DEFAULT_MODEL = "default"
 MODEL_ENV = "CLASSIFIER_MODEL"
 
@@ -119,13 +120,17 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
+        staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
         joblib.dump(model.pipeline, staging / ARTIFACT, compress=3, protocol=4)
+        files = [ARTIFACT]
+        if _write_fast(model.pipeline, staging / FAST_ARTIFACT):
+            files.append(FAST_ARTIFACT)
         metadata = dict(model.metadata)
         metadata.update(
             package="classifier",
             format_version=FORMAT_VERSION,
             name=target.name,
-            files={ARTIFACT: sha256_file(staging / ARTIFACT)},
+            files={name: sha256_file(staging / name) for name in files},
         )
         (staging / METADATA).write_text(
             json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -135,6 +140,20 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _write_fast(pipeline, path: Path) -> bool:
+    """Export the NumPy scoring arrays when the pipeline's shape allows it."""
+    import numpy as np
+
+    from classifier.fast import export
+
+    arrays = export(pipeline)
+    if arrays is None:
+        return False
+    with path.open("wb") as handle:  # a file handle: np.savez would append ".npz"
+        np.savez(handle, **arrays)
+    return True
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -153,21 +172,41 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def load_model(path: str | Path | None = None):
+def load_model(path: str | Path | None = None, fast: bool = False):
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
-    The artifact's checksum is verified before anything is unpickled.
+    Checksums are verified before anything is read. With ``fast=True`` the NumPy
+    scorer is used when the model has one (same probabilities, no scikit-learn
+    import); otherwise the scikit-learn pipeline is unpickled.
 
     >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
     """
+    folder = resolve_model_path(path)
+    metadata = read_metadata(folder)
+    verify_files(folder, metadata)
+    if fast and FAST_ARTIFACT in metadata["files"]:
+        return _load_fast(folder, metadata)
+    return _load_pipeline(folder, metadata)
+
+
+def _load_fast(folder: Path, metadata: dict):
+    import numpy as np
+
+    from classifier.fast import FastModel
+
+    try:
+        with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
+            return FastModel(arrays, metadata)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
+
+
+def _load_pipeline(folder: Path, metadata: dict):
     import joblib
 
     from classifier.model import SklearnModel
 
-    folder = resolve_model_path(path)
-    metadata = read_metadata(folder)
-    verify_files(folder, metadata)
     _warn_versions(folder, metadata)
     try:
         pipeline = joblib.load(folder / ARTIFACT)

@@ -93,3 +93,39 @@ def test_default_model_is_found_from_any_directory(tmp_path, monkeypatch):
 def test_model_env_variable(saved_model, monkeypatch):
     monkeypatch.setenv("CLASSIFIER_MODEL", str(saved_model))
     assert load_model().metadata["name"] == "tiny"
+
+
+def test_fast_scorer_matches_the_pipeline(tiny_model, saved_model, seed_text):
+    from classifier.fast import FastModel
+    from classifier.sentences import split_sentences
+
+    fast = load_model(saved_model, fast=True)
+    assert isinstance(fast, FastModel) and fast.labels == tiny_model.labels
+    texts = [s.text for s in split_sentences(seed_text)] + ["", "A", "ÉTÉ 2024 — ça va?"]
+    np.testing.assert_allclose(
+        fast.predict_proba(texts), tiny_model.predict_proba(texts), rtol=0, atol=1e-9
+    )
+
+
+def test_shipped_model_fast_path_matches_on_test_sentences():
+    from pathlib import Path
+
+    from classifier.data import load_labeled
+
+    test = Path(__file__).resolve().parents[1] / "data" / "test.jsonl"
+    texts = load_labeled(test).texts
+    np.testing.assert_allclose(
+        load_model(fast=True).predict_proba(texts), load_model().predict_proba(texts),
+        rtol=0, atol=1e-9,
+    )
+
+
+def test_model_without_fast_arrays_falls_back_to_the_pipeline(tiny_data, tmp_path):
+    from classifier.model import SklearnModel
+    from classifier.pipeline import PipelineConfig
+    from classifier.training import train
+
+    model = train(tiny_data, PipelineConfig(estimator="sgd"), cv=0)
+    path = save_model(model, tmp_path / "sgd")
+    assert "model.npz" not in load_model(path).metadata["files"]
+    assert isinstance(load_model(path, fast=True), SklearnModel)

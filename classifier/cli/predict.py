@@ -73,7 +73,7 @@ def predict_cli(
     with clean_errors():
         docs, split = _gather_inputs(texts, file, input_path, text_column, id_column,
                                      split_sentences)
-        loaded = load_model(model)
+        loaded = load_model(model, fast=True)
         results = _tag(loaded, docs, split)
     if output_format is OutputFormat.json:
         typer.echo(as_json(results))
