@@ -133,3 +133,33 @@ def evaluation_tables(report: EvaluationReport) -> list:
     for label, row in zip(report.labels, report.confusion):
         confusion.add_row(label, *[str(v) for v in row])
     return [metrics, confusion]
+
+
+def _config_summary(config) -> str:
+    parts = [f"word{tuple(config.word_ngram_range)}"]
+    parts.append(f"char{tuple(config.char_ngram_range)}" if config.char_ngram_range else "nochar")
+    parts.append(f"cues×{config.cue_weight:g}" if config.cues else "nocues")
+    parts.append(f"min_df={config.min_df}")
+    if not config.sublinear_tf:
+        parts.append("raw-tf")
+    if config.stop_words:
+        parts.append(f"stop={config.stop_words}")
+    reg = f"alpha={config.alpha:g}" if config.estimator == "sgd" else f"C={config.C:g}"
+    parts.append(f"{config.estimator}({reg}, {config.class_weight or 'unweighted'})")
+    return " ".join(parts)
+
+
+def tune_table(result, top: int = 10):
+    """The ranked candidates of a tuning run."""
+    from rich.table import Table
+
+    kind = "grouped " if result.grouped else ""
+    table = Table(title=f"tuning: {kind}cross-validated macro-F1", title_justify="left")
+    table.add_column("rank", justify="right")
+    table.add_column("macro-F1", justify="right")
+    table.add_column("± std", justify="right")
+    table.add_column("configuration", overflow="fold")
+    for rank, candidate in enumerate(result.ranked[:top], 1):
+        table.add_row(str(rank), f"{candidate.mean:.3f}", f"{candidate.std:.3f}",
+                      _config_summary(candidate.config))
+    return table

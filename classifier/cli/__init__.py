@@ -78,4 +78,4 @@ TextColumn = Annotated[str, typer.Option(help="Column holding the text.")]
 
 
 # Each command module registers itself on `app` when imported.
-from classifier.cli import evaluate, predict, train  # noqa: E402, F401
+from classifier.cli import evaluate, predict, train, tune  # noqa: E402, F401

@@ -1,0 +1,101 @@
+"""Cross-validated search over pipeline configurations (features and estimator)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from classifier.data import LabeledData, check_trainable
+from classifier.pipeline import PipelineConfig
+
+SEARCH_SPACE: dict[str, list] = {
+    "word_ngram_range": [(1, 1), (1, 2), (1, 3)],
+    "char_ngram_range": [None, (2, 4), (2, 5), (3, 5)],
+    "min_df": [1, 2, 3],
+    "sublinear_tf": [True, False],
+    "stop_words": [None, "english"],
+    "cues": [True, False],
+    "cue_weight": [0.5, 1.0, 2.0],
+    "estimator": ["logreg", "linearsvc", "sgd"],
+    "C": [0.5, 1.0, 2.0, 4.0, 8.0, 16.0],
+    "alpha": [1e-5, 3e-5, 1e-4],
+    "class_weight": [None, "balanced"],
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One configuration and its cross-validated macro-F1."""
+
+    config: PipelineConfig
+    mean: float
+    std: float
+    folds: list[float]
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    """Candidates ranked best first, and whether folds were grouped."""
+
+    ranked: list[Candidate]
+    grouped: bool
+
+    @property
+    def best(self) -> Candidate:
+        return self.ranked[0]
+
+
+def sample_configs(
+    n: int, base: PipelineConfig | None = None, space: dict[str, list] | None = None,
+    random_state: int = 0,
+) -> list[PipelineConfig]:
+    """``base`` first, then ``n - 1`` distinct random configurations from ``space``."""
+    from sklearn.model_selection import ParameterSampler
+
+    base = base or PipelineConfig()
+    space = space or SEARCH_SPACE
+    known = {f.name for f in fields(PipelineConfig)}
+    space = {k: v for k, v in space.items() if k in known}
+    configs = [base]
+    for params in ParameterSampler(space, n_iter=max(n * 3, 1), random_state=random_state):
+        config = base.with_params(**params)
+        if config not in configs:
+            configs.append(config)
+        if len(configs) >= n:
+            break
+    return configs
+
+
+def tune(
+    data: LabeledData, configs: list[PipelineConfig], folds: int = 5, random_state: int = 0,
+    on_step=None,
+) -> TuneResult:
+    """Score every configuration on the same grouped, stratified folds; rank by macro-F1.
+
+    ``on_step(done, total)`` is called after each fit, for progress bars.
+    """
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    from classifier.pipeline import build_pipeline
+    from classifier.training import make_folds
+
+    check_trainable(data)
+    splits, grouped = make_folds(data, folds, random_state)
+    texts = np.array(data.texts, dtype=object)
+    labels = np.array(data.labels, dtype=object)
+    total, done, candidates = len(configs) * len(splits), 0, []
+    for config in configs:
+        scores = []
+        for train_idx, test_idx in splits:
+            pipeline = build_pipeline(config, random_state)
+            pipeline.fit(texts[train_idx], labels[train_idx])
+            predicted = pipeline.predict(texts[test_idx])
+            scores.append(float(f1_score(labels[test_idx], predicted, average="macro")))
+            done += 1
+            if on_step:
+                on_step(done, total)
+        candidates.append(
+            Candidate(config, float(np.mean(scores)), float(np.std(scores)), scores)
+        )
+    candidates.sort(key=lambda c: -c.mean)
+    return TuneResult(candidates, grouped)
