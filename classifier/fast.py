@@ -127,7 +127,7 @@ class _Block:
 class FastModel(Model):
     """The exported pipeline, scored with NumPy; same interface as every model."""
 
-    backend = "tfidf-numpy"
+    backend = "tfidf"
 
     def __init__(self, arrays, metadata: dict | None = None):
         self.metadata = metadata or {}
@@ -153,6 +153,17 @@ class FastModel(Model):
     @property
     def labels(self) -> tuple[str, ...]:
         return self._labels
+
+    def write(self, folder):
+        from classifier.errors import ModelFileError
+
+        raise ModelFileError("a fast (NumPy) model is read-only; load with fast=False to save")
+
+    @classmethod
+    def read(cls, folder, metadata, fast=True):
+        from classifier.model import SklearnModel
+
+        return SklearnModel.read(folder, metadata, fast=True)
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
         k = self._intercept.shape[0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from pathlib import Path
 
 from classifier.prediction import ArticlePrediction, Prediction, make_predictions
 from classifier.sentences import split_sentences
@@ -17,6 +19,16 @@ class Model(ABC):
     """
 
     metadata: dict
+    backend: str = ""
+
+    @abstractmethod
+    def write(self, folder: Path) -> list[str]:
+        """Write this model's artifacts into ``folder``; return their file names."""
+
+    @classmethod
+    @abstractmethod
+    def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+        """Load a model of this backend from checked artifacts in ``folder``."""
 
     @property
     @abstractmethod
@@ -73,8 +85,16 @@ class Model(ABC):
         return articles
 
 
+ARTIFACT = "model.joblib"
+FAST_ARTIFACT = "model.npz"
+
+
 class SklearnModel(Model):
-    """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``."""
+    """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``.
+
+    Saved as ``model.joblib`` plus, when the pipeline's shape allows, ``model.npz``
+    for the NumPy scorer (``classifier.fast``).
+    """
 
     backend = "tfidf"
 
@@ -92,3 +112,53 @@ class SklearnModel(Model):
     def __repr__(self) -> str:
         name = self.metadata.get("name", "unsaved")
         return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
+
+    def write(self, folder: Path) -> list[str]:
+        import joblib
+        import numpy as np
+
+        from classifier.fast import export
+
+        joblib.dump(self.pipeline, folder / ARTIFACT, compress=3, protocol=4)
+        arrays = export(self.pipeline)
+        if arrays is None:
+            return [ARTIFACT]
+        with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
+            np.savez(handle, **arrays)
+        return [ARTIFACT, FAST_ARTIFACT]
+
+    @classmethod
+    def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+        from classifier.errors import ModelFileError
+
+        if fast and FAST_ARTIFACT in metadata.get("files", {}):
+            import numpy as np
+
+            from classifier.fast import FastModel
+
+            try:
+                with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
+                    return FastModel(arrays, metadata)
+            except (OSError, ValueError, KeyError) as exc:
+                raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
+        import joblib
+
+        warn_if_versions_differ(folder, metadata)
+        try:
+            pipeline = joblib.load(folder / ARTIFACT)
+        except Exception as exc:
+            raise ModelFileError(f"{folder / ARTIFACT}: could not load: {exc}") from None
+        return cls(pipeline, metadata)
+
+
+def warn_if_versions_differ(folder: Path, metadata: dict) -> None:
+    import sklearn
+
+    saved = metadata.get("versions", {}).get("scikit-learn")
+    if saved and saved != sklearn.__version__:
+        warnings.warn(
+            f"{folder} was saved with scikit-learn {saved}, this is "
+            f"{sklearn.__version__}; predictions may differ (retrain to be safe)",
+            UserWarning,
+            stacklevel=4,
+        )

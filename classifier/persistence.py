@@ -1,7 +1,8 @@
 """Saving and loading models: a folder with the artifact and ``metadata.json``.
 
-A model folder holds ``model.joblib`` (the fitted pipeline) and ``metadata.json``
-(format version, labels, versions, configuration, data fingerprint, metrics and the
+A model folder holds the backend's artifacts (for TF-IDF: ``model.joblib``, the
+fitted pipeline, and ``model.npz``, its NumPy export) and ``metadata.json`` (format
+version, backend, labels, versions, configuration, data fingerprint, metrics and the
 SHA-256 of every artifact). Writes are atomic: the folder is built under a
 temporary name and renamed into place.
 """
@@ -13,15 +14,16 @@ import json
 import os
 import shutil
 import tempfile
-import warnings
+from importlib import import_module
 from pathlib import Path
 
 from classifier.errors import ModelFileError
 
 FORMAT_VERSION = 1
 METADATA = "metadata.json"
-ARTIFACT = "model.joblib"
-FAST_ARTIFACT = "model.npz"
+BACKENDS = {
+    "tfidf": ("classifier.model", "SklearnModel"),
+}
 DEFAULT_MODEL = "default"
 MODEL_ENV = "CLASSIFIER_MODEL"
 
@@ -37,7 +39,7 @@ def resolve_model_path(path: str | Path | None = None) -> Path:
     if path is None:
         path = os.environ.get(MODEL_ENV) or DEFAULT_MODEL
     candidate = Path(path)
-    if candidate.is_file() and candidate.name in (ARTIFACT, METADATA):
+    if candidate.is_file() and (candidate.parent / METADATA).is_file():
         candidate = candidate.parent
     if (candidate / METADATA).is_file():
         return candidate
@@ -94,26 +96,20 @@ def verify_files(folder: Path, metadata: dict) -> None:
             )
 
 
-def _warn_versions(folder: Path, metadata: dict) -> None:
-    import sklearn
-
-    saved = metadata.get("versions", {}).get("scikit-learn")
-    if saved and saved != sklearn.__version__:
-        warnings.warn(
-            f"{folder} was saved with scikit-learn {saved}, this is "
-            f"{sklearn.__version__}; predictions may differ (retrain to be safe)",
-            UserWarning,
-            stacklevel=3,
-        )
+def backend_class(name: str):
+    """The ``Model`` subclass that reads models saved by backend ``name``."""
+    if name not in BACKENDS:
+        raise ModelFileError(f"unknown model backend {name!r}; known: {', '.join(BACKENDS)}")
+    module, cls = BACKENDS[name]
+    return getattr(import_module(module), cls)
 
 
 def save_model(model, path: str | Path, force: bool = False) -> Path:
     """Write ``model`` to the folder ``path`` atomically; refuse to overwrite unless ``force``.
 
-    Returns the folder written.
+    The backend writes its artifacts into a staging folder; the metadata records
+    their SHA-256; the folder is then renamed into place. Returns the folder.
     """
-    import joblib
-
     target = Path(path)
     if target.exists() and not force:
         raise ModelFileError(f"{target}: already exists; pass force=True (--force) to replace it")
@@ -121,14 +117,12 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
-        joblib.dump(model.pipeline, staging / ARTIFACT, compress=3, protocol=4)
-        files = [ARTIFACT]
-        if _write_fast(model.pipeline, staging / FAST_ARTIFACT):
-            files.append(FAST_ARTIFACT)
+        files = model.write(staging)
         metadata = dict(model.metadata)
         metadata.update(
             package="classifier",
             format_version=FORMAT_VERSION,
+            backend=model.backend,
             name=target.name,
             files={name: sha256_file(staging / name) for name in files},
         )
@@ -140,20 +134,6 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
-
-
-def _write_fast(pipeline, path: Path) -> bool:
-    """Export the NumPy scoring arrays when the pipeline's shape allows it."""
-    import numpy as np
-
-    from classifier.fast import export
-
-    arrays = export(pipeline)
-    if arrays is None:
-        return False
-    with path.open("wb") as handle:  # a file handle: np.savez would append ".npz"
-        np.savez(handle, **arrays)
-    return True
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -175,9 +155,10 @@ def _replace(staging: Path, target: Path) -> None:
 def load_model(path: str | Path | None = None, fast: bool = False):
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
-    Checksums are verified before anything is read. With ``fast=True`` the NumPy
-    scorer is used when the model has one (same probabilities, no scikit-learn
-    import); otherwise the scikit-learn pipeline is unpickled.
+    Checksums are verified before anything is read; the backend named in the
+    metadata reads the artifacts. With ``fast=True`` a backend may use a lighter
+    inference path (the TF-IDF model's NumPy scorer: same probabilities, no
+    scikit-learn import).
 
     >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
@@ -185,31 +166,4 @@ def load_model(path: str | Path | None = None, fast: bool = False):
     folder = resolve_model_path(path)
     metadata = read_metadata(folder)
     verify_files(folder, metadata)
-    if fast and FAST_ARTIFACT in metadata["files"]:
-        return _load_fast(folder, metadata)
-    return _load_pipeline(folder, metadata)
-
-
-def _load_fast(folder: Path, metadata: dict):
-    import numpy as np
-
-    from classifier.fast import FastModel
-
-    try:
-        with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
-            return FastModel(arrays, metadata)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
-
-
-def _load_pipeline(folder: Path, metadata: dict):
-    import joblib
-
-    from classifier.model import SklearnModel
-
-    _warn_versions(folder, metadata)
-    try:
-        pipeline = joblib.load(folder / ARTIFACT)
-    except Exception as exc:
-        raise ModelFileError(f"{folder / ARTIFACT}: could not load: {exc}") from None
-    return SklearnModel(pipeline, metadata)
+    return backend_class(metadata.get("backend", "tfidf")).read(folder, metadata, fast=fast)

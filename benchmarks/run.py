@@ -1,0 +1,247 @@
+"""Benchmark: quality against baselines, speed, memory, size and cold start.
+
+Writes benchmarks/results.json and benchmarks/results.md. Asserts nothing about
+time: figures depend on the machine, and are reported with its core count.
+
+    python benchmarks/run.py            # the full run (make bench)
+    python benchmarks/run.py --tiny     # seconds, on the test fixtures (the test suite)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from classifier.data import load_labeled  # noqa: E402
+from classifier.evaluation import score  # noqa: E402
+
+CUE_OFFICIAL = re.compile(
+    r"\b(said|says|told|according to|announced|confirmed|stated|reported|claimed)\b.*"
+    r"|\b(ministry|police|government|officials?|spokes\w+|authorities|company)\b"
+)
+CUE_SPECULATION = re.compile(
+    r"\b(may|might|could|would|likely|possibly|potentially|expected to|risks?|threatens?"
+    r"|speculate|unclear|whether|fears?|hopes?)\b"
+)
+CUE_ANALYSIS = re.compile(
+    r"\b(reflects?|marks?|signals?|underscores?|highlights?|suggests?|amid|sign of"
+    r"|broader|significant|unprecedented|shift)\b"
+)
+
+
+def cue_rule(text: str) -> str:
+    """The guide's decision order as cue words: attribution, uncertainty, interpretation."""
+    lower = text.lower()
+    said = re.search(r"\b(said|says|told|according to|announced|confirmed|stated|claimed)\b",
+                     lower)
+    if said and re.search(r"\b(ministry|police|government|officials?|spokes\w+|authorities|"
+                          r"company|minister|president|army|military|agency|council)\b", lower):
+        return "official_claim"
+    if CUE_SPECULATION.search(lower):
+        return "speculation"
+    if CUE_ANALYSIS.search(lower):
+        return "analysis"
+    return "factual_report"
+
+
+def naive_pipeline():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+
+
+def quality(name, labels, predict, proba, splits) -> dict:
+    """Macro-F1, accuracy, per-class F1 and official-claim recall on each split."""
+    import numpy as np
+
+    out = {"system": name}
+    for split, data in splits.items():
+        predicted = predict(data.texts)
+        probabilities = proba(data.texts) if proba else np.eye(len(labels))[
+            [labels.index(p) for p in predicted]]
+        report = score(data.labels, predicted, probabilities, tuple(labels))
+        out[split] = {
+            "macro_f1": round(report.macro_f1, 4), "accuracy": round(report.accuracy, 4),
+            "f1": {m.label: round(m.f1, 4) for m in report.per_class},
+            "official_claim_recall": round(report.recall("official_claim"), 4)
+            if "official_claim" in report.labels else None,
+            "brier": round(report.brier, 4), "ece": round(report.ece, 4), "n": report.n,
+        }
+    return out
+
+
+THROUGHPUT = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+texts = json.load(open({texts!r}))
+t0 = time.perf_counter()
+if {kind!r} == "naive":
+    import joblib
+    model = joblib.load({path!r}); predict = model.predict_proba
+else:
+    from classifier import load_model
+    model = load_model({path!r}, fast={fast!r}); predict = model.predict_proba
+load = time.perf_counter() - t0
+t0 = time.perf_counter()
+for i in range(0, len(texts), 4096):
+    predict(texts[i:i + 4096])
+seconds = time.perf_counter() - t0
+print(json.dumps({{"load_s": load, "sentences_per_s": len(texts) / seconds,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def throughput(kind: str, path: Path, texts_file: Path, fast: bool = True) -> dict:
+    code = THROUGHPUT.format(root=str(ROOT), texts=str(texts_file), kind=kind,
+                             path=str(path), fast=fast)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return {k: round(v, 3) for k, v in json.loads(out.stdout).items()}
+
+
+def cold_start(runs: int, model: Path) -> dict:
+    exe = str(Path(sys.executable).with_name("classifier"))
+
+    def median(cmd):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=True)
+            times.append(time.perf_counter() - t0)
+        return round(statistics.median(times), 3)
+
+    return {
+        "classifier_predict_s": median([exe, "predict", "--model", str(model),
+                                        "One sentence."]),
+        "python_pass_s": median([sys.executable, "-c", "pass"]),
+        "runs": runs,
+    }
+
+
+def dir_size_mb(path: Path) -> float:
+    return round(sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="fast run on the test fixtures")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
+    parser.add_argument("--n-predict", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    import joblib
+
+    from classifier import load_model, save_model, train
+    from classifier.pipeline import load_config
+
+    if args.tiny:
+        tiny = ROOT / "tests" / "data" / "tiny.jsonl"
+        train_files, splits = [tiny], {"test": load_labeled(tiny), "shift": load_labeled(tiny)}
+        n_predict, runs = 500, 1
+    else:
+        data = ROOT / "data"
+        train_files = [data / "train.jsonl", data / "dev.jsonl"]
+        splits = {"test": load_labeled(data / "test.jsonl"),
+                  "shift": load_labeled(data / "shift.jsonl")}
+        n_predict, runs = args.n_predict, args.runs
+    train_data = load_labeled(train_files, group_column="group")
+    config = load_config(ROOT / "models" / "config.json")
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+
+    t0 = time.perf_counter()
+    model = train(train_data, config, cv=0)
+    train_s = time.perf_counter() - t0
+    shipped_dir = save_model(model, work / "shipped")
+    labels = list(model.labels)
+
+    t0 = time.perf_counter()
+    naive = naive_pipeline().fit(train_data.texts, train_data.labels)
+    naive_train_s = time.perf_counter() - t0
+    joblib.dump(naive, work / "naive.joblib")
+
+    fast = load_model(shipped_dir, fast=True)
+    results = [
+        quality("shipped (tfidf)", labels, fast.predict_labels, fast.predict_proba, splits),
+        quality("naive tfidf+logreg", labels, naive.predict,
+                lambda t: naive.predict_proba(t), splits),
+        quality("cue-word rule", labels, lambda t: [cue_rule(x) for x in t], None, splits),
+    ]
+    pool = [t for d in splits.values() for t in d.texts]
+    texts = (pool * (n_predict // len(pool) + 1))[:n_predict]
+    texts_file = work / "texts.json"
+    texts_file.write_text(json.dumps(texts))
+    speed = {
+        "shipped (numpy path)": throughput("model", shipped_dir, texts_file, fast=True),
+        "shipped (scikit-learn path)": throughput("model", shipped_dir, texts_file, fast=False),
+        "naive tfidf+logreg": throughput("naive", work / "naive.joblib", texts_file),
+    }
+    payload = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "data": {"train_rows": len(train_data), "test_rows": len(splits["test"]),
+                 "shift_rows": len(splits["shift"]), "predict_sentences": len(texts)},
+        "quality": results,
+        "train_seconds": {"shipped": round(train_s, 2), "naive": round(naive_train_s, 2)},
+        "speed": speed,
+        "model_size_mb": {"shipped": dir_size_mb(shipped_dir),
+                          "naive": dir_size_mb(work / "naive.joblib")},
+        "cold_start": cold_start(runs, shipped_dir),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
+    (args.out / "results.md").write_text(markdown(payload))
+    print(markdown(payload))
+
+
+def markdown(r: dict) -> str:
+    lines = [
+        f"Machine: {r['machine']['cores']} cores, Python {r['machine']['python']}. "
+        f"Train {r['data']['train_rows']} sentences, test {r['data']['test_rows']}, "
+        f"shift {r['data']['shift_rows']}.",
+        "",
+        "| system | test macro-F1 | shift macro-F1 | test acc | official_claim recall "
+        "(test / shift) |",
+        "|---|---|---|---|---|",
+    ]
+    for q in r["quality"]:
+        lines.append(
+            f"| {q['system']} | {q['test']['macro_f1']:.3f} | {q['shift']['macro_f1']:.3f} | "
+            f"{q['test']['accuracy']:.3f} | {q['test']['official_claim_recall']:.2f} / "
+            f"{q['shift']['official_claim_recall']:.2f} |"
+        )
+    lines += ["", "| system | sentences/s (1 process) | peak RSS MB | load s |",
+              "|---|---|---|---|"]
+    for name, s in r["speed"].items():
+        lines.append(f"| {name} | {s['sentences_per_s']:,.0f} | {s['peak_rss_mb']:.0f} | "
+                     f"{s['load_s']:.2f} |")
+    c = r["cold_start"]
+    lines += [
+        "",
+        f"- training time (whole training set): shipped {r['train_seconds']['shipped']} s, "
+        f"naive {r['train_seconds']['naive']} s",
+        f"- model size on disk: shipped {r['model_size_mb']['shipped']} MB, "
+        f"naive {r['model_size_mb']['naive']} MB",
+        f"- cold `classifier predict \"One sentence.\"`: median {c['classifier_predict_s']} s "
+        f"over {c['runs']} runs (`python -c pass`: {c['python_pass_s']} s)",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
