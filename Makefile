@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 ## Create .venv and install the package with its dev tools
 install: $(STAMP)
 
-## Rebuild data/{train,dev,test,shift}.jsonl and the data card from data/raw
+## Rebuild data/{train,dev,test,shift}.jsonl and the data card (data/README.md) from data/raw
 data: $(STAMP)
 	$(PY) scripts/build_corpus.py
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ SHIFT_WRITERS = {"w08"}
 LABELS = ("factual_report", "official_claim", "speculation", "analysis")
 SPLIT_SHARES = (("test", 0.12), ("dev", 0.08))
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]+\s+)")
-FIELDS = ("text", "label", "topic", "style", "era", "hard_case", "article_id", "position",
+FIELDS = ("id", "text", "label", "topic", "style", "era", "hard_case", "article_id", "position",
           "writer", "group", "split")
 
 
@@ -41,6 +42,7 @@ def read_raw() -> list[dict]:
             if row.get("label") not in LABELS:
                 continue
             row["text"] = _BULLET.sub("", str(row["text"])).strip()
+            row["id"] = hashlib.sha256(normalize(row["text"]).encode()).hexdigest()[:12]
             row["writer"] = writer
             row["hard_case"] = row.get("hard_case") or ""
             row["article_id"] = row.get("article_id") or None
@@ -134,11 +136,14 @@ def main() -> None:
     write_splits(rows)
     stats = {"read": read, "exact_duplicates_dropped": exact,
              "cross_split_near_duplicates_dropped": near}
-    (OUT / "build_stats.json").write_text(json.dumps(stats, indent=2) + "\n")
-    counts = Counter((r["split"], r["label"]) for r in rows)
-    print(json.dumps(stats))
+    within = {}
     for split in ("train", "dev", "test", "shift"):
-        print(split, {label: counts[split, label] for label in LABELS})
+        texts = [r["text"] for r in rows if r["split"] == split]
+        within[split] = len(near_duplicates(texts))
+    stats["near_duplicate_pairs_within_split"] = within
+    (OUT / "build_stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    print(json.dumps(stats))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "data_card.py")], check=True)
 
 
 if __name__ == "__main__":
