@@ -1,7 +1,14 @@
 """Cue features from the labeling guide's decision order: who says it, how sure, what kind.
 
+The guide decides by attribution first (is the main clause said by an official
+source?), then uncertainty, then interpretation. Bag-of-words cannot see who is
+speaking, so this module finds the attribution (a leading "X said", a trailing
+", X said.", "according to X", "by X's count", a closing quotation), classifies its
+subject (institution or named source, commentator, private person, pronoun), and
+measures hedging and interpretation in the rest of the sentence only.
+
 Pure Python + NumPy, so the fast inference path and the scikit-learn transformer
-share one implementation. Lexicons live in ``lexicons/cues.json``.
+share one implementation. Word lists live in ``lexicons/cues.json``.
 """
 
 from __future__ import annotations
@@ -11,98 +18,131 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_TOKEN = re.compile(r"[a-z0-9']+|[\"“”?]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|\d[\d,.]*")
+_QUOTES = "\"“”‘’'"
+_OPEN_QUOTE = re.compile(r"^\s*[\"“‘']")
+_CLOSE_QUOTE_END = re.compile(r"[.!?,]?\s*[\"”’']\s*$")
 _QUOTE_THEN_SAYS = re.compile(
-    r"[,.?!]?[\"”’]\s*,?\s*(?:[\w.'’-]+\s+){0,6}?(?:said|says|told|added|stated|warned|insisted)\b"
+    r"[,.?!][\"”’']\s*(?:[\w.'’-]+\s+){0,6}?(?:said|says|told|added|stated|wrote|warned|"
+    r"insisted|explained|continued)\b", re.I,
 )
-_TRAILING_ATTRIBUTION = re.compile(
-    r",\s+(?:[\w.'’()-]+\s+){0,10}?(?:said|says|told|added|stated|warned|reported|announced|"
-    r"confirmed|insisted|claimed|estimated)\b[^,;]*[.!?\"”’]*\s*$"
+_ACCORDING = re.compile(r"\baccording to\s+([^,;]+)", re.I)
+_POSSESSIVE_SOURCE = re.compile(
+    r"\b(?:by|in|on)\s+([^,;]*?)['’]s?\s+(?:own\s+)?(?:count|reckoning|estimate|tally|view|"
+    r"figures|calculations?|account|assessment)\b", re.I,
 )
-_ACCORDING = re.compile(r"\baccording to\b")
-_LEADING_SAYS = re.compile(
-    r"^(?:[\w.'’()-]+\s+){1,8}?(?:said|says|told|announced|claimed|reported|warned|"
-    r"confirmed|insisted|stated|believes|expects|estimated|denied|insists|maintains)\b"
+_FIGURES_SHOW = re.compile(
+    r"\b(figures|data|statistics|records|filings?|documents)\s+(?:released\s+\w+\s+)?"
+    r"(?:show|showed|shows|suggest|released|published)\b", re.I,
 )
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'()-]{2,40}\s+[—–-]\s+|^update[^:]{0,20}:\s*", re.I)
 _NUMBER = re.compile(r"\d")
-_STARTS_QUOTE = re.compile(r"^\s*[\"“‘']")
 
 NAMES: tuple[str, ...] = (
-    "reporting_verb", "official_noun", "commentator_noun", "private_noun",
-    "official_and_reporting", "commentator_and_reporting", "private_and_reporting",
-    "according_to", "according_official", "quote_then_says", "trailing_attribution",
-    "trailing_attr_official", "trailing_attr_commentator", "leading_says",
-    "leading_says_official", "leading_says_commentator", "starts_with_quote",
-    "has_quote", "hedge_count", "hedge_any", "hedge_and_official_attr",
-    "hedge_and_commentator", "future", "schedule_and_future", "interpretive_count",
-    "interpretive_any", "interpretive_and_commentator", "negation", "number",
-    "question", "short", "long",
+    "attr_any", "attr_leading", "attr_trailing", "attr_according", "attr_possessive",
+    "figures_show", "quote_then_says", "subj_official", "subj_name", "subj_commentator",
+    "subj_private", "subj_pronoun", "official_source", "unofficial_source",
+    "starts_with_quote", "ends_with_quote", "quote_no_attr", "has_quote",
+    "hedge", "hedge_any", "interp", "interp_any", "future", "schedule_future",
+    "official_x_hedge", "unofficial_x_hedge", "unofficial_x_interp", "private_x_hedge",
+    "noattr_x_hedge", "noattr_x_interp", "official_noun_anywhere", "reporting_anywhere",
+    "negation", "number", "question", "short", "long",
 )
 
 
 @lru_cache(maxsize=1)
 def lexicons() -> dict[str, frozenset[str]]:
-    """The cue word lists shipped with the package."""
+    """The cue word lists shipped with the package (lower case)."""
     text = resources.files("classifier").joinpath("lexicons/cues.json").read_text("utf-8")
     return {name: frozenset(words) for name, words in json.loads(text).items()}
 
 
-def _any(tokens: set[str], words: frozenset[str]) -> float:
-    return 1.0 if not tokens.isdisjoint(words) else 0.0
+def _words(text: str) -> list[str]:
+    return [w.strip(".’'-") or w for w in _WORD.findall(text)]
+
+
+def _subject_kind(words: list[str], lex) -> dict[str, float]:
+    """Who the attribution's subject is: official, a named source, commentator, ..."""
+    lower = [w.lower() for w in words]
+    tokens = set(lower)
+    kind = {
+        "official": float(not tokens.isdisjoint(lex["official_nouns"])),
+        "commentator": float(not tokens.isdisjoint(lex["commentator_nouns"])),
+        "private": float(not tokens.isdisjoint(lex["private_nouns"])),
+        "pronoun": float(bool(lower) and lower[0] in lex["pronouns"] and len(lower) <= 2),
+        "name": 0.0,
+    }
+    for word, low in zip(words, lower):
+        if word[:1].isupper() and low not in lex["function_words"] and low not in lex["pronouns"]:
+            kind["name"] = 1.0
+            break
+    return kind
+
+
+def _find_attribution(text: str, lex) -> tuple[str, list[str], str]:
+    """(kind, subject words, rest of the sentence) of the sentence's attribution, if any."""
+    body = _DATELINE.sub("", text.strip())
+    according = _ACCORDING.search(body)
+    if according:
+        rest = body[: according.start()] + body[according.end():]
+        return "according", _words(according.group(1))[:8], rest
+    possessive = _POSSESSIVE_SOURCE.search(body)
+    if possessive:
+        rest = body[: possessive.start()] + body[possessive.end():]
+        return "possessive", _words(possessive.group(1))[-6:], rest
+    verbs = lex["reporting_verbs"]
+    # trailing: the last clause (after a comma or a closing quote) holds the verb
+    cut = max(body.rfind(","), max(body.rfind(q) for q in "”\"’") if body else -1)
+    if 0 < cut < len(body) - 1:
+        tail = _words(body[cut + 1:])
+        if 0 < len(tail) <= 14 and any(w.lower() in verbs for w in tail):
+            subject = [w for w in tail if w.lower() not in verbs]
+            return "trailing", subject[:8], body[:cut]
+    words = _words(body)
+    for i, word in enumerate(words[:12]):
+        if word.lower() in verbs and i > 0 and not _OPEN_QUOTE.match(body):
+            rest = body.split(word, 1)[1] if word in body else body
+            return "leading", words[:i][-8:], rest
+    return "", [], body
 
 
 def cue_vector(text: str) -> list[float]:
     """The cue features of one sentence, in the order of ``NAMES``."""
     lex = lexicons()
-    lower = text.lower()
-    token_list = _TOKEN.findall(lower)
-    tokens = set(token_list)
-    reporting = _any(tokens, lex["reporting_verbs"])
-    official = _any(tokens, lex["official_nouns"])
-    commentator = _any(tokens, lex["commentator_nouns"])
-    private = _any(tokens, lex["private_nouns"])
-    according = 1.0 if _ACCORDING.search(lower) else 0.0
-    quote_says = 1.0 if _QUOTE_THEN_SAYS.search(lower) else 0.0
-    trailing = _TRAILING_ATTRIBUTION.search(lower)
-    trailing_text = set(_TOKEN.findall(trailing.group(0))) if trailing else set()
-    leading = _LEADING_SAYS.search(lower)
-    leading_text = set(_TOKEN.findall(leading.group(0))) if leading else set()
-    hedges = sum(1 for t in token_list if t in lex["hedges"])
-    interpretive = sum(1 for t in token_list if t in lex["interpretive"])
-    future = _any(tokens, lex["future"])
-    official_attr = max(
-        according * official,
-        _any(trailing_text, lex["official_nouns"]),
-        _any(leading_text, lex["official_nouns"]),
-        quote_says * official,
-    )
-    commentator_attr = max(
-        _any(trailing_text, lex["commentator_nouns"]),
-        _any(leading_text, lex["commentator_nouns"]),
-    )
-    n_words = len(token_list)
+    kind, subject, rest = _find_attribution(text, lex)
+    who = _subject_kind(subject, lex) if kind else dict.fromkeys(
+        ("official", "commentator", "private", "pronoun", "name"), 0.0)
+    rest_words = [w.lower() for w in _words(rest)]
+    all_words = [w.lower() for w in _words(text)]
+    tokens = set(all_words)
+    hedges = sum(w in lex["hedges"] for w in rest_words)
+    interp = sum(w in lex["interpretive"] for w in rest_words)
+    future = float(any(w in lex["future"] for w in rest_words))
+    unofficial = float(bool(kind) and bool(who["commentator"] or who["private"]))
+    official = float(bool(kind) and not unofficial and bool(
+        who["official"] or who["name"] or kind in ("according", "possessive")))
+    quote_says = float(bool(_QUOTE_THEN_SAYS.search(text)))
+    starts_quote = float(bool(_OPEN_QUOTE.match(text)))
+    ends_quote = float(bool(_CLOSE_QUOTE_END.search(text)))
+    has_quote = float(any(q in text for q in _QUOTES[:4]))
+    n = len(all_words)
+    h, i = float(hedges > 0), float(interp > 0)
     return [
-        reporting, official, commentator, private,
-        reporting * official, reporting * commentator, reporting * private,
-        according, according * official, quote_says, 1.0 if trailing else 0.0,
-        _any(trailing_text, lex["official_nouns"]),
-        _any(trailing_text, lex["commentator_nouns"]),
-        1.0 if leading else 0.0,
-        _any(leading_text, lex["official_nouns"]),
-        _any(leading_text, lex["commentator_nouns"]),
-        1.0 if _STARTS_QUOTE.match(text) else 0.0,
-        1.0 if ('"' in text or "“" in text or "”" in text) else 0.0,
-        min(hedges, 4) / 4.0, 1.0 if hedges else 0.0,
-        (1.0 if hedges else 0.0) * official_attr,
-        (1.0 if hedges else 0.0) * commentator_attr,
-        future, future * _any(tokens, lex["schedule"]),
-        min(interpretive, 4) / 4.0, 1.0 if interpretive else 0.0,
-        (1.0 if interpretive else 0.0) * commentator_attr,
-        _any(tokens, lex["negations"]),
-        1.0 if _NUMBER.search(text) else 0.0,
-        1.0 if "?" in text else 0.0,
-        1.0 if n_words < 8 else 0.0,
-        1.0 if n_words > 35 else 0.0,
+        float(bool(kind)), float(kind == "leading"), float(kind == "trailing"),
+        float(kind == "according"), float(kind == "possessive"),
+        float(bool(_FIGURES_SHOW.search(text))), quote_says,
+        who["official"], who["name"], who["commentator"], who["private"], who["pronoun"],
+        official, unofficial,
+        starts_quote, ends_quote, float(starts_quote and ends_quote and not kind), has_quote,
+        min(hedges, 3) / 3.0, h, min(interp, 3) / 3.0, i, future,
+        future * float(not tokens.isdisjoint(lex["schedule"])),
+        official * h, unofficial * h, unofficial * i, who["private"] * h,
+        float(not kind) * h, float(not kind) * i,
+        float(not tokens.isdisjoint(lex["official_nouns"])),
+        float(not tokens.isdisjoint(lex["reporting_verbs"])),
+        float(not tokens.isdisjoint(lex["negations"]) or "n't" in text),
+        float(bool(_NUMBER.search(text))), float("?" in text),
+        float(n < 8), float(n > 35),
     ]
 
 

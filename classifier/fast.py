@@ -24,10 +24,9 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 
 def export(pipeline) -> dict[str, np.ndarray] | None:
     """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape."""
-    from sklearn.linear_model import LogisticRegression
-
     features, clf = pipeline.named_steps.get("features"), pipeline.named_steps.get("clf")
-    if type(clf) is not LogisticRegression or features is None:
+    head = _export_head(clf)
+    if head is None or features is None:
         return None
     arrays: dict[str, np.ndarray] = {}
     blocks = []
@@ -52,11 +51,55 @@ def export(pipeline) -> dict[str, np.ndarray] | None:
         arrays[f"{name}_idf"] = (
             transformer.idf_ if transformer.use_idf else np.ones(len(terms))
         ).astype(np.float64)
-    arrays["coef"] = np.asarray(clf.coef_, dtype=np.float64)
-    arrays["intercept"] = np.asarray(clf.intercept_, dtype=np.float64)
+    spec, arrays["coef"], arrays["intercept"] = head
     arrays["classes"] = np.array([str(c) for c in clf.classes_], dtype=str)
-    arrays["spec"] = np.array(json.dumps({"blocks": blocks}))
+    arrays["spec"] = np.array(json.dumps({"blocks": blocks, "head": spec}))
     return arrays
+
+
+def _export_head(clf):
+    """(spec, coef rows, intercepts) of a logistic regression or a cascade of two."""
+    from sklearn.linear_model import LogisticRegression
+
+    from classifier.cascade import CascadeClassifier
+
+    def rows(model):
+        return np.asarray(model.coef_, np.float64), np.asarray(model.intercept_, np.float64)
+
+    if type(clf) is LogisticRegression:
+        coef, intercept = rows(clf)
+        return {"kind": "logreg"}, coef, intercept
+    if type(clf) is CascadeClassifier and all(
+        type(m) is LogisticRegression for m in (clf.first_, clf.rest_)
+    ):
+        (c1, b1), (c2, b2) = rows(clf.first_), rows(clf.rest_)
+        spec = {"kind": "cascade", "first": str(clf.first),
+                "first_positive": int(list(clf.first_.classes_).index(True)),
+                "rest_classes": [str(c) for c in clf.rest_.classes_]}
+        return spec, np.vstack([c1, c2]), np.concatenate([b1, b2])
+    return None
+
+
+def cascade_probabilities(p_first, p_rest, rest_classes, classes, first) -> np.ndarray:
+    """Joint probabilities of a two-stage cascade, columns in ``classes`` order:
+    ``P(first) = p_first`` and ``P(k) = (1 - p_first) * P(k | not first)``."""
+    out = np.empty((len(p_first), len(classes)))
+    for j, label in enumerate(classes):
+        if label == first:
+            out[:, j] = p_first
+        else:
+            out[:, j] = (1.0 - p_first) * p_rest[:, rest_classes.index(label)]
+    return out
+
+
+def _logistic(scores: np.ndarray) -> np.ndarray:
+    """scikit-learn's LogisticRegression probabilities from its decision scores."""
+    if scores.shape[1] == 1:  # binary: a sigmoid of one score
+        positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+        return np.column_stack([1.0 - positive, positive])
+    scores = scores - scores.max(axis=1, keepdims=True)
+    np.exp(scores, out=scores)
+    return scores / scores.sum(axis=1, keepdims=True)
 
 
 def _char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
@@ -132,6 +175,7 @@ class FastModel(Model):
     def __init__(self, arrays, metadata: dict | None = None):
         self.metadata = metadata or {}
         spec = json.loads(str(arrays["spec"]))
+        self._head = spec.get("head", {"kind": "logreg"})
         coef = arrays["coef"]
         self._intercept = arrays["intercept"]
         self._labels = tuple(arrays["classes"].tolist())
@@ -165,8 +209,8 @@ class FastModel(Model):
 
         return SklearnModel.read(folder, metadata, fast=True)
 
-    def decision_function(self, texts: list[str]) -> np.ndarray:
-        k = self._intercept.shape[0]
+    def _scores(self, texts: list[str]) -> np.ndarray:
+        """Linear scores of every coefficient row (both stages for a cascade)."""
         out = np.tile(self._intercept, (len(texts), 1))
         for i, text in enumerate(texts):
             for block in self._blocks:
@@ -174,13 +218,13 @@ class FastModel(Model):
             if self._cues is not None:
                 weight, coef_t = self._cues
                 out[i] += (np.asarray(cue_vector(text)) * weight) @ coef_t
-        return out if k > 1 else out.reshape(-1, 1)
+        return out
 
     def _proba(self, texts: list[str]) -> np.ndarray:
-        scores = self.decision_function(texts)
-        if scores.shape[1] == 1:  # binary: scikit-learn's sigmoid of one score
-            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
-        scores = scores - scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        scores = self._scores(texts)
+        if self._head["kind"] == "logreg":
+            return _logistic(scores)
+        p_first = _logistic(scores[:, :1])[:, self._head["first_positive"]]
+        p_rest = _logistic(scores[:, 1:])
+        return cascade_probabilities(p_first, p_rest, self._head["rest_classes"],
+                                     list(self._labels), self._head["first"])

@@ -23,6 +23,7 @@ FORMAT_VERSION = 1
 METADATA = "metadata.json"
 BACKENDS = {
     "tfidf": ("classifier.model", "SklearnModel"),
+    "transformer": ("classifier.transformer", "TransformerModel"),
 }
 DEFAULT_MODEL = "default"
 MODEL_ENV = "CLASSIFIER_MODEL"

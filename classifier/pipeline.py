@@ -8,7 +8,7 @@ from pathlib import Path
 
 from classifier.errors import ConfigError
 
-ESTIMATORS = ("logreg", "linearsvc", "sgd")
+ESTIMATORS = ("logreg", "linearsvc", "sgd", "cascade")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class PipelineConfig:
     cue_weight: float = 1.0
     estimator: str = "logreg"
     C: float = 4.0
+    C_first: float = 1.0
     alpha: float = 1e-5
     class_weight: str | None = "balanced"
     calibrate: bool = False
@@ -88,6 +89,19 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
         estimator = LogisticRegression(
             C=config.C, class_weight=config.class_weight, max_iter=2000,
             random_state=random_state,
+        )
+    elif config.estimator == "cascade":
+        from classifier.cascade import CascadeClassifier
+
+        estimator = CascadeClassifier(
+            first_estimator=LogisticRegression(
+                C=config.C_first, class_weight=config.class_weight, max_iter=2000,
+                random_state=random_state,
+            ),
+            rest_estimator=LogisticRegression(
+                C=config.C, class_weight=config.class_weight, max_iter=2000,
+                random_state=random_state,
+            ),
         )
     elif config.estimator == "linearsvc":
         estimator = LinearSVC(

@@ -15,8 +15,9 @@ SEARCH_SPACE: dict[str, list] = {
     "stop_words": [None, "english"],
     "cues": [True, False],
     "cue_weight": [0.5, 1.0, 2.0],
-    "estimator": ["logreg", "linearsvc", "sgd"],
+    "estimator": ["logreg", "cascade", "linearsvc", "sgd"],
     "C": [0.5, 1.0, 2.0, 4.0, 8.0, 16.0],
+    "C_first": [0.5, 1.0, 2.0, 4.0],
     "alpha": [1e-5, 3e-5, 1e-4],
     "class_weight": [None, "balanced"],
 }

