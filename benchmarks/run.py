@@ -113,6 +113,61 @@ def throughput(kind: str, path: Path, texts_file: Path, fast: bool = True) -> di
     return {k: round(v, 3) for k, v in json.loads(out.stdout).items()}
 
 
+ACCURATE = ROOT / "models" / "accurate"
+TRANSFORMER_THROUGHPUT = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+texts = json.load(open({texts!r}))
+t0 = time.perf_counter()
+from classifier import load_model
+model = load_model({path!r})
+load = time.perf_counter() - t0
+model.threads = {threads!r}
+model.predict_proba(texts[:64])  # warm-up: first-call allocations
+t0 = time.perf_counter()
+for i in range(0, len(texts), 4096):
+    model.predict_proba(texts[i:i + 4096])
+seconds = time.perf_counter() - t0
+print(json.dumps({{"load_s": load, "sentences_per_s": len(texts) / seconds,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def transformer_rows(path: Path, labels, splits, texts: list[str], work: Path,
+                     runs: int) -> dict | None:
+    """Quality, speed (1 and 2 threads), size, cold start and train time of a transformer
+    model folder; ``None`` when the transformer extra is not installed."""
+    from classifier import load_model
+    from classifier.errors import MissingExtraError
+
+    try:
+        model = load_model(path)
+    except MissingExtraError as exc:
+        print(f"skipping {path}: {exc}", file=sys.stderr)
+        return None
+    texts_file = work / "texts-transformer.json"
+    texts_file.write_text(json.dumps(texts))
+    speed = {}
+    for threads in (1, 2):
+        code = TRANSFORMER_THROUGHPUT.format(root=str(ROOT), texts=str(texts_file),
+                                             path=str(path), threads=threads)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)
+        name = f"accurate (transformer, {threads} thread{'s' if threads > 1 else ''})"
+        speed[name] = {k: round(v, 3) for k, v in json.loads(out.stdout).items()}
+    return {
+        "quality": quality("accurate (transformer)", labels, model.predict_labels,
+                           model.predict_proba, splits),
+        "speed": speed,
+        "train_seconds": model.metadata.get("train_seconds"),
+        "train_threads": model.metadata.get("threads"),
+        "model_size_mb": dir_size_mb(path),
+        "weights_dtype": model.metadata.get("config", {}).get("weights_dtype"),
+        "cold_start": cold_start(runs, path),
+        "predict_sentences": len(texts),
+    }
+
+
 def cold_start(runs: int, model: Path) -> dict:
     exe = str(Path(sys.executable).with_name("classifier"))
 
@@ -142,6 +197,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--n-predict", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--accurate", type=Path, default=None,
+                        help="transformer model folder to add [default: models/accurate "
+                        "when it exists, none with --tiny]")
+    parser.add_argument("--n-predict-transformer", type=int, default=2_000)
     args = parser.parse_args()
 
     import joblib
@@ -202,6 +261,13 @@ def main() -> None:
                           "naive": dir_size_mb(work / "naive.joblib")},
         "cold_start": cold_start(runs, shipped_dir),
     }
+    accurate = args.accurate or (None if args.tiny or not ACCURATE.is_dir() else ACCURATE)
+    extra = accurate and transformer_rows(accurate, labels, splits,
+                                          texts[:args.n_predict_transformer], work, runs)
+    if extra:
+        payload["quality"].append(extra.pop("quality"))
+        payload["speed"].update(extra.pop("speed"))
+        payload["accurate"] = extra
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     (args.out / "results.md").write_text(markdown(payload))
@@ -238,9 +304,17 @@ def markdown(r: dict) -> str:
         f"naive {r['model_size_mb']['naive']} MB",
         f"- cold `classifier predict \"One sentence.\"`: median {c['classifier_predict_s']} s "
         f"over {c['runs']} runs (`python -c pass`: {c['python_pass_s']} s)",
-        "",
     ]
-    return "\n".join(lines)
+    a = r.get("accurate")
+    if a:
+        lines += [
+            f"- accurate (transformer): trained in {a['train_seconds']} s with "
+            f"{a['train_threads']} threads (from its metadata); {a['model_size_mb']} MB on "
+            f"disk ({a['weights_dtype']} weights); cold `classifier predict`: median "
+            f"{a['cold_start']['classifier_predict_s']} s; speed measured on "
+            f"{a['predict_sentences']} sentences",
+        ]
+    return "\n".join(lines + [""])
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -196,10 +197,6 @@ def test_cli_without_the_extra(tiny_dir, tmp_path, without_torch):
 
 
 def test_benchmark_adds_the_transformer_rows(saved_transformer, tmp_path):
-    root = saved_transformer.parents[0]
-    del root
-    from pathlib import Path
-
     bench = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
     subprocess.run([sys.executable, str(bench), "--tiny", "--out", str(tmp_path),
                     "--accurate", str(saved_transformer), "--n-predict-transformer", "64"],
