@@ -66,7 +66,9 @@ def _export_head(clf):
     def rows(model):
         return np.asarray(model.coef_, np.float64), np.asarray(model.intercept_, np.float64)
 
-    if type(clf) is LogisticRegression:
+    from classifier.weighting import BoostedLogisticRegression
+
+    if type(clf) in (LogisticRegression, BoostedLogisticRegression):
         coef, intercept = rows(clf)
         return {"kind": "logreg"}, coef, intercept
     if type(clf) is CascadeClassifier and all(

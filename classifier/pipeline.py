@@ -29,6 +29,7 @@ class PipelineConfig:
     C_first: float = 1.0
     alpha: float = 1e-5
     class_weight: str | None = "balanced"
+    class_boost: tuple[tuple[str, float], ...] = ()
     calibrate: bool = False
 
     def __post_init__(self) -> None:
@@ -54,6 +55,10 @@ class PipelineConfig:
         for name in ("word_ngram_range", "char_ngram_range"):
             if values.get(name) is not None:
                 values[name] = tuple(values[name])
+        if isinstance(values.get("class_boost"), dict):
+            values["class_boost"] = tuple(values["class_boost"].items())
+        if values.get("class_boost") is not None:
+            values["class_boost"] = tuple((str(k), float(v)) for k, v in values["class_boost"])
         return cls(**values)
 
     def with_params(self, **changes) -> PipelineConfig:
@@ -85,7 +90,14 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
     from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.svm import LinearSVC
 
-    if config.estimator == "logreg":
+    if config.estimator == "logreg" and config.class_boost:
+        from classifier.weighting import BoostedLogisticRegression
+
+        estimator = BoostedLogisticRegression(
+            dict(config.class_boost), balanced=config.class_weight == "balanced",
+            C=config.C, random_state=random_state,
+        )
+    elif config.estimator == "logreg":
         estimator = LogisticRegression(
             C=config.C, class_weight=config.class_weight, max_iter=2000,
             random_state=random_state,

@@ -146,6 +146,7 @@ def _config_summary(config) -> str:
         parts.append(f"stop={config.stop_words}")
     reg = f"alpha={config.alpha:g}" if config.estimator == "sgd" else f"C={config.C:g}"
     parts.append(f"{config.estimator}({reg}, {config.class_weight or 'unweighted'})")
+    parts += [f"{label}×{boost:g}" for label, boost in config.class_boost]
     return " ".join(parts)
 
 
@@ -160,6 +161,10 @@ def tune_table(result, top: int = 10):
     table.add_column("± std", justify="right")
     table.add_column("configuration", overflow="fold")
     for rank, candidate in enumerate(result.ranked[:top], 1):
+        if candidate.error:
+            table.add_row(str(rank), "failed", "", f"{_config_summary(candidate.config)}: "
+                          f"{candidate.error}")
+            continue
         table.add_row(str(rank), f"{candidate.mean:.3f}", f"{candidate.std:.3f}",
                       _config_summary(candidate.config))
     return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from classifier.data import LabeledData, check_trainable
+from classifier.errors import ConfigError
 from classifier.pipeline import PipelineConfig
 
 SEARCH_SPACE: dict[str, list] = {
@@ -20,6 +21,7 @@ SEARCH_SPACE: dict[str, list] = {
     "C_first": [0.5, 1.0, 2.0, 4.0],
     "alpha": [1e-5, 3e-5, 1e-4],
     "class_weight": [None, "balanced"],
+    "class_boost": [(), (("official_claim", 1.5),), (("official_claim", 2.0),)],
 }
 
 
@@ -31,6 +33,7 @@ class Candidate:
     mean: float
     std: float
     folds: list[float]
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,17 +89,27 @@ def tune(
     labels = np.array(data.labels, dtype=object)
     total, done, candidates = len(configs) * len(splits), 0, []
     for config in configs:
-        scores = []
+        scores, error = [], None
         for train_idx, test_idx in splits:
-            pipeline = build_pipeline(config, random_state)
-            pipeline.fit(texts[train_idx], labels[train_idx])
-            predicted = pipeline.predict(texts[test_idx])
-            scores.append(float(f1_score(labels[test_idx], predicted, average="macro")))
             done += 1
+            if error is None:
+                try:
+                    pipeline = build_pipeline(config, random_state)
+                    pipeline.fit(texts[train_idx], labels[train_idx])
+                    predicted = pipeline.predict(texts[test_idx])
+                except ValueError as exc:  # e.g. min_df prunes every term of a small set
+                    error = str(exc).splitlines()[0]
+                else:
+                    scores.append(float(f1_score(labels[test_idx], predicted, average="macro")))
             if on_step:
                 on_step(done, total)
-        candidates.append(
-            Candidate(config, float(np.mean(scores)), float(np.std(scores)), scores)
-        )
-    candidates.sort(key=lambda c: -c.mean)
+        if error:
+            candidates.append(Candidate(config, float("nan"), float("nan"), [], error))
+        else:
+            candidates.append(
+                Candidate(config, float(np.mean(scores)), float(np.std(scores)), scores)
+            )
+    candidates.sort(key=lambda c: (c.error is not None, -c.mean if c.error is None else 0))
+    if candidates[0].error:
+        raise ConfigError(f"every configuration failed; first error: {candidates[0].error}")
     return TuneResult(candidates, grouped)

@@ -39,3 +39,19 @@ def test_every_estimator_fits_and_gives_probabilities(tiny_data, estimator):
     assert proba.shape == (1, 4)
     assert abs(proba.sum() - 1) < 1e-9
     assert list(pipeline.classes_) == sorted(set(tiny_data.labels))
+
+
+def test_class_boost_weights_a_label_up(tiny_data, tmp_path):
+    import numpy as np
+
+    from classifier.weighting import BoostedLogisticRegression
+
+    config = PipelineConfig(class_boost=(("official_claim", 3.0),))
+    save_config(config, tmp_path / "c.json")
+    assert load_config(tmp_path / "c.json") == config
+    plain = build_pipeline(PipelineConfig()).fit(tiny_data.texts, tiny_data.labels)
+    boosted = build_pipeline(config).fit(tiny_data.texts, tiny_data.labels)
+    assert isinstance(boosted.named_steps["clf"], BoostedLogisticRegression)
+    column = list(boosted.classes_).index("official_claim")
+    texts = ["It may rain.", "The vote is on Friday."]
+    assert np.all(boosted.predict_proba(texts)[:, column] > plain.predict_proba(texts)[:, column])

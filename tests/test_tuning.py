@@ -38,3 +38,11 @@ def test_tune_cli_writes_a_config_train_can_use(tiny_dir, tmp_path):
 
     saved = load_model(tmp_path / "m").metadata["config"]
     assert PipelineConfig.from_dict(saved) == config
+
+
+def test_a_failing_candidate_is_ranked_last_not_fatal(tiny_data):
+    configs = [PipelineConfig(min_df=1000, char_ngram_range=None, cues=False),
+               PipelineConfig(char_ngram_range=None)]
+    result = tune(tiny_data, configs, folds=2)
+    assert result.best.config == configs[1] and result.best.error is None
+    assert "min_df" in result.ranked[-1].error
