@@ -16,7 +16,7 @@ from collections import Counter
 
 import numpy as np
 
-from classifier.cues import cue_vector
+from classifier.cues import cue_matrix
 from classifier.model import Model
 
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -217,9 +217,9 @@ class FastModel(Model):
         for i, text in enumerate(texts):
             for block in self._blocks:
                 out[i] += block.score(text)
-            if self._cues is not None:
-                weight, coef_t = self._cues
-                out[i] += (np.asarray(cue_vector(text)) * weight) @ coef_t
+        if self._cues is not None:
+            weight, coef_t = self._cues
+            out += (cue_matrix(texts) * weight) @ coef_t
         return out
 
     def _proba(self, texts: list[str]) -> np.ndarray:
