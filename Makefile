@@ -53,6 +53,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-## Run the benchmark (writes benchmarks/results.json and results.md)
+## Run the benchmarks (writes benchmarks/results.* and, at 2M rows, scale.*)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+	nice $(PY) benchmarks/scale.py

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from classifier.cli import ModelOption, OutputFormat, TextColumn, app, clean_errors, make_console
+from classifier.cli.batch import Engine, run_batch
 from classifier.errors import ClassifierError
 
 
@@ -65,10 +66,40 @@ def predict_cli(
     summary: Annotated[
         bool, typer.Option(help="Show each document's label counts and shares.")
     ] = True,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Stream --input (JSONL, CSV, Parquet or a folder "
+                     "of .txt) to this .jsonl, .csv or .parquet file, in bounded memory."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes for --output "
+                          "(0: all cores; Dask: workers of the local cluster).")
+    ] = 0,
+    engine: Annotated[
+        Engine, typer.Option(help="Where --output runs: local processes, or Dask "
+                             "(needs the dask extra; writes a Parquet folder).")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) "
+                                 "[default: start a local cluster].")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary (--output).")
+    ] = False,
 ) -> None:
     """Label every sentence of texts, articles (--file), a table (--input) or stdin."""
     from classifier.persistence import load_model
     from classifier.report import as_csv, as_json, as_jsonl, prediction_rows
+
+    if output is not None:
+        with clean_errors():
+            if input_path is None or texts or file:
+                raise ClassifierError("--output streams an --input file or folder; give "
+                                      "--input and no texts or --file")
+            run_batch(model=model, input_path=input_path, output=output,
+                      text_column=text_column, id_column=id_column, split=split_sentences,
+                      jobs=jobs, engine=engine.value, scheduler=scheduler, quiet=quiet)
+        return
 
     with clean_errors():
         docs, split = _gather_inputs(texts, file, input_path, text_column, id_column,

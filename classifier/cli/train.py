@@ -51,6 +51,13 @@ def train_cli(
     threads: Annotated[
         int | None, typer.Option(min=1, help="CPU threads for fine-tuning (transformer).")
     ] = None,
+    streaming: Annotated[
+        bool, typer.Option(help="Out-of-core: hashed features + SGD, fitted chunk by chunk "
+                           "in flat memory, for corpora larger than memory (no --cv).")
+    ] = False,
+    passes: Annotated[
+        int, typer.Option(min=1, help="Passes over the data with --streaming.")
+    ] = 3,
 ) -> None:
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
@@ -63,6 +70,16 @@ def train_cli(
     with clean_errors():
         if out.exists() and not force:
             raise ClassifierError(f"{out}: already exists; pass --force to replace it")
+        if streaming:
+            if backend is not Backend.tfidf or config or group_column:
+                raise ClassifierError("--streaming trains its own hashed model; it takes no "
+                                      "--backend, --config or --group-column")
+            from classifier.cli.batch import train_streaming_cli
+
+            train_streaming_cli(data=data, out=out, text_column=text_column,
+                                label_column=label_column, seed=seed, passes=passes,
+                                test=test, force=force)
+            return
         if backend is Backend.transformer:
             from classifier.transformer import require_extra
 

@@ -1,0 +1,142 @@
+"""Chunked reading and atomic writing: every row once, in order, errors kept."""
+
+import json
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from classifier.chunks import (
+    Part,
+    PredictionWriter,
+    input_kind,
+    iter_chunks,
+    output_kind,
+    output_schema,
+    plan_parts,
+    whole,
+)
+from classifier.errors import DataError
+
+
+def read_all(part, **kwargs):
+    rows = []
+    for chunk in iter_chunks(part, **kwargs):
+        for k in range(len(chunk)):
+            rows.append((chunk.first_row + k, chunk.ids[k], chunk.texts[k], chunk.errors[k]))
+    return rows
+
+
+def test_jsonl_rows_keep_order_and_errors(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'{"text": "One.", "id": "a"}\n'
+        b"\n"
+        b"not json\n"
+        b'{"text": "bad \xff byte"}\n'
+        b'["a list"]\n'
+        b'{"other": 1}\n'
+        b'{"text": null, "id": 7}\n'
+        b'{"text": "Last, no newline."}'
+    )
+    rows = read_all(whole(path), id_column="id", chunk_rows=3)
+    assert [r[0] for r in rows] == list(range(8))
+    assert rows[0] == (0, "a", "One.", None)
+    assert rows[1][3] == "blank line"
+    assert rows[2][3].startswith("invalid JSON")
+    assert rows[3][2] is None and rows[3][3].startswith("not UTF-8")
+    assert rows[4][3] == "not a JSON object"
+    assert rows[5][3] == "no field 'text'"
+    assert rows[6] == (6, "7", "", None)
+    assert rows[7][2] == "Last, no newline."
+
+
+def test_jsonl_without_the_text_field_is_refused(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"body": "x"}\n' * 3)
+    with pytest.raises(DataError, match="no field 'text'.*fields found: body"):
+        read_all(whole(path))
+
+
+def test_csv_quoted_line_breaks_and_bad_bytes(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'id,text\n1,"Two lines,\nstill one row."\n2,\n3,bad \xff\n4,Fine.\n')
+    rows = read_all(whole(path), id_column="id", chunk_rows=2)
+    assert [r[1] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0][2] == "Two lines,\nstill one row."
+    assert rows[1][2] == "" and rows[1][3] is None
+    assert rows[2][3].startswith("text not UTF-8")
+    with pytest.raises(DataError, match="no column 'body'"):
+        read_all(whole(path), text_column="body")
+
+
+def test_parquet_and_text_folder(tmp_path):
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"text": ["a.", None, "c."], "key": [10, 11, 12]}), path)
+    assert [r[1:] for r in read_all(whole(path), id_column="key")] == [
+        ("10", "a.", None), ("11", "", None), ("12", "c.", None)]
+
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.txt").write_text("Second.")
+    (folder / "a.txt").write_text("First.")
+    (folder / "sub" / "c.txt").write_bytes(b"\xff")
+    (folder / "notes.md").write_text("ignored")
+    rows = read_all(whole(folder), chunk_rows=2)
+    assert [r[1] for r in rows] == ["a.txt", "b.txt", "sub/c.txt"]
+    assert rows[2][3].startswith("text not UTF-8")
+    assert input_kind(folder) == "txt"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_parts_cover_the_input_exactly_once(tmp_path, suffix):
+    texts = [f"Sentence {i}, with \"quotes\"\nand a line break." if i % 3 == 0
+             else f"Sentence {i}." for i in range(200)]
+    path = tmp_path / f"in{suffix}"
+    if suffix == ".jsonl":
+        path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    else:
+        pacsv.write_csv(pa.table({"text": texts}), path)
+    parts = plan_parts(path, part_bytes=500)
+    assert len(parts) > 5
+    rows = [r for part in parts for r in read_all(part, chunk_rows=7)]
+    assert rows == read_all(whole(path)) and [r[2] for r in rows] == texts
+
+
+def test_parquet_parts_are_row_groups(tmp_path):
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"text": [f"t{i}" for i in range(25)]}), path, row_group_size=10)
+    parts = plan_parts(path)
+    assert [(p.start, p.first_row) for p in parts] == [(0, 0), (1, 10), (2, 20)]
+    assert [r[2] for p in parts for r in read_all(p)] == [f"t{i}" for i in range(25)]
+
+
+def test_unknown_formats_are_refused(tmp_path):
+    (tmp_path / "in.txt").write_text("x")
+    with pytest.raises(DataError, match="unknown input format"):
+        input_kind(tmp_path / "in.txt")
+    with pytest.raises(DataError, match="unknown output format"):
+        output_kind(tmp_path / "out.xlsx")
+    with pytest.raises(DataError, match="no such file"):
+        whole(tmp_path / "missing.jsonl")
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_writer_renames_only_on_success(tmp_path, suffix):
+    schema = output_schema(("a", "b"))
+    batch = schema.empty_table().to_batches() or [pa.RecordBatch.from_pylist([], schema)]
+    target = tmp_path / f"out{suffix}"
+    with pytest.raises(RuntimeError), PredictionWriter(target, schema) as writer:
+        writer.write(batch[0])
+        raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+    with PredictionWriter(target, schema) as writer:
+        writer.write(batch[0])
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_part_defaults_read_everything(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "a"}\n{"text": "b"}\n')
+    assert len(read_all(Part(str(path), "jsonl"))) == 2
