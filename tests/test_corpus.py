@@ -85,3 +85,26 @@ def test_every_label_in_every_split(corpus):
     for split, rows in corpus.items():
         counts = Counter(r["label"] for r in rows)
         assert set(counts) == set(LABELS), split
+
+
+def test_size_balance_topics_and_hard_cases(corpus):
+    rows = [r for split in SPLITS for r in corpus[split]]
+    labels = Counter(r["label"] for r in rows)
+    assert len(rows) >= 10_000
+    assert min(labels.values()) >= 2_000
+    topics = Counter(r["topic"] for r in rows)
+    assert len(topics) >= 12 and max(topics.values()) <= 0.15 * len(rows)
+    for label in LABELS:
+        hard = sum(1 for r in rows if r["label"] == label and r["hard_case"])
+        assert hard >= 0.20 * labels[label], label
+    articles = {r["article_id"] for r in rows if r["article_id"]}
+    assert len(articles) >= 100
+    assert sum(1 for r in rows if r["article_id"]) >= 1_500
+
+
+def test_data_card_matches_the_files(corpus):
+    card = (DATA / "README.md").read_text(encoding="utf-8")
+    total = sum(len(rows) for rows in corpus.values())
+    assert f"{total:,} English news sentences" in card
+    for split in SPLITS:
+        assert str(len(corpus[split])) in card
