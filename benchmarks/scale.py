@@ -139,6 +139,7 @@ def main() -> None:
     make_corpus(source, labeled, args.train_rows, seed=1, labels=True)
     generate_s = time.perf_counter() - t0
 
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     runs = {}
     base = [exe, "predict", "--input", str(corpus), "--id-column", "id", "--quiet"]
     for name, extra in [("jobs 1", ["--jobs", "1"]), ("jobs 2", ["--jobs", "2"]),
@@ -151,6 +152,7 @@ def main() -> None:
         shutil.rmtree(output, ignore_errors=True) if output.is_dir() else output.unlink()
         print(f"{name}: {result['rows_per_s']:,.0f} rows/s, peak {result['peak_rss_mb']} MB",
               file=sys.stderr)
+        (work / "partial.json").write_text(json.dumps(runs, indent=2))  # if interrupted
 
     model = work / "streamed"
     train = measure([exe, "train", "--streaming", "--data", str(labeled), "--out", str(model),
@@ -166,6 +168,7 @@ def main() -> None:
     payload = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(),
+                    "load_average_at_start": load_at_start,
                     "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         "corpus": {"predict_rows": args.rows, "train_rows": args.train_rows,
                    "predict_mb": round(corpus.stat().st_size / 2**20, 1),
@@ -195,7 +198,8 @@ def markdown(r: dict) -> str:
     ok = lambda good: "yes" if good else "**no**"  # noqa: E731
     lines = [
         f"Machine: {r['machine']['cores']} cores, Python {r['machine']['python']}; load "
-        f"average at the end {r['machine']['load_average_at_end']}. Corpus: "
+        f"average (1, 5, 15 min) at the start {r['machine']['load_average_at_start']}, at "
+        f"the end {r['machine']['load_average_at_end']}. Corpus: "
         f"{c['predict_rows']:,} sentences to predict ({c['predict_mb']} MB of JSONL), "
         f"{c['train_rows']:,} labeled sentences to train on.",
         "",

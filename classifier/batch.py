@@ -90,6 +90,7 @@ def score_chunk(model, chunk: RawChunk, split: bool = False):
     texts = []
     for k, text in enumerate(chunk.texts):
         error = chunk.errors[k]
+        text = text if text is not None or error is not None else ""
         pieces = None
         if split and error is None and text.strip():
             pieces = split_sentences(text)
@@ -196,6 +197,8 @@ def predict_file(
         jobs = 1 if _is_small(part, chunk_rows) else default_jobs()
     if Path(input_path).resolve() == output_path.resolve():
         raise ClassifierError(f"{output_path}: output would overwrite the input")
+    if output_path.is_dir():
+        raise ClassifierError(f"{output_path}: is a folder; the local engine writes one file")
     started = time.perf_counter()
     if jobs == 1 or _is_model(model):
         loaded = resolve_model(model)

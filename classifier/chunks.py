@@ -364,8 +364,8 @@ def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1
     each knowing the row number it starts at, so they can be read independently."""
     base = whole(path)
     if base.kind == "txt":
-        return [Part(base.path, "txt", lo, min(lo + part_files, len(base.files)), lo,
-                     base.files) for lo in range(0, len(base.files), part_files)]
+        return [Part(base.path, "txt", first_row=lo, files=base.files[lo:lo + part_files])
+                for lo in range(0, len(base.files), part_files)]
     if base.kind == "parquet":
         import pyarrow.parquet as pq
 

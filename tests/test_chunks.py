@@ -140,3 +140,12 @@ def test_part_defaults_read_everything(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_text('{"text": "a"}\n{"text": "b"}\n')
     assert len(read_all(Part(str(path), "jsonl"))) == 2
+
+
+def test_text_folder_parts_carry_only_their_files(tmp_path):
+    for i in range(5):
+        (tmp_path / f"{i}.txt").write_text(f"Text {i}.")
+    parts = plan_parts(tmp_path, part_files=2)
+    assert [(p.first_row, p.files) for p in parts] == [
+        (0, ("0.txt", "1.txt")), (2, ("2.txt", "3.txt")), (4, ("4.txt",))]
+    assert [r[:2] for p in parts for r in read_all(p)] == [(i, f"{i}.txt") for i in range(5)]

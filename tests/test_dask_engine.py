@@ -71,3 +71,17 @@ def test_dask_writes_parquet_only_and_never_clobbers_a_folder(saved_model, artic
     (keep / "notes.txt").write_text("mine")
     with pytest.raises(DataError, match="refusing to replace"):
         predict_file_dask(str(saved_model), articles / "in.jsonl", keep)
+
+
+def test_dask_reads_a_folder_of_articles(cluster, saved_model, tiny_data, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"{i:02d}.txt").write_text(" ".join(tiny_data.texts[i:i + 2]))
+    (folder / "12.txt").write_bytes(b"\xff\xfe")
+    predict_file(str(saved_model), folder, tmp_path / "local.parquet", split=True)
+    predict_file_dask(str(saved_model), folder, tmp_path / "dask.parquet", split=True,
+                      scheduler=cluster.scheduler_address)
+    got = pq.read_table(tmp_path / "dask.parquet").to_pylist()
+    assert got == pq.read_table(tmp_path / "local.parquet").to_pylist()
+    assert got[-1]["id"] == "12.txt" and got[-1]["error"].startswith("text not UTF-8")
