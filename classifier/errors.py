@@ -19,3 +19,7 @@ class ConfigError(ClassifierError):
 
 class MissingExtraError(ClassifierError):
     """An optional dependency (extra) is needed but not installed."""
+
+
+class ExplainError(ClassifierError):
+    """A model cannot explain its predictions (its backend or estimator is not linear)."""

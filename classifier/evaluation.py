@@ -92,9 +92,14 @@ def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationRe
     )
 
 
-def evaluate(model: Model, data: LabeledData) -> EvaluationReport:
-    """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE."""
-    proba = model.predict_proba(data.texts)
+def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport:
+    """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE.
+
+    ``on_batch(done, total)`` is called as the sentences are scored (progress bars).
+    """
+    from classifier.batching import predict_proba
+
+    proba = predict_proba(model, data.texts, on_batch)
     labels = model.labels
     predicted = [labels[i] for i in proba.argmax(axis=1)]
     return score(data.labels, predicted, proba, labels, data.source)

@@ -84,6 +84,21 @@ class Model(ABC):
             articles.append(ArticlePrediction(text, preds, self.labels))
         return articles
 
+    def explain(self, text: str, top: int | None = None):
+        """Why ``text`` gets its label: per-label feature contributions (``classifier.explain``).
+
+        Backends that cannot explain raise ``ExplainError``.
+        """
+        from classifier.explain import explain
+
+        return explain(self, text, top)
+
+    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
+        """Each label's strongest features over the whole model (``classifier.explain``)."""
+        from classifier.explain import top_features
+
+        return top_features(self, top, kinds)
+
 
 ARTIFACT = "model.joblib"
 FAST_ARTIFACT = "model.npz"

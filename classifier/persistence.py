@@ -130,6 +130,10 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
         (staging / METADATA).write_text(
             json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
+        # Documentation, not an artifact: not checksummed, rewritten on every save.
+        from classifier.model_card import write_model_card
+
+        write_model_card(staging, metadata)
         model.metadata = metadata
         _replace(staging, target)
     finally:

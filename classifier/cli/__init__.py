@@ -28,6 +28,8 @@ class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
+    markdown = "markdown"
 
 
 def make_console(stderr: bool = False):
@@ -71,11 +73,11 @@ def main(
 
 ModelOption = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="Model folder or shipped model name [default: default]."),
+    typer.Option("--model", "-m", help="Model folder or shipped model name \\[default: default]."),
 ]
 TextColumn = Annotated[str, typer.Option(help="Column holding the text.")]
 
 
 
 # Each command module registers itself on `app` when imported.
-from classifier.cli import evaluate, predict, train, tune  # noqa: E402, F401
+from classifier.cli import evaluate, explain, predict, train, tune  # noqa: E402, F401

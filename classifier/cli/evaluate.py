@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,18 +22,51 @@ def evaluate_cli(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the figures as JSON instead of tables.")
     ] = False,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write an HTML report with plots, and its figures "
+                     "as JSON, into this folder (needs the plot extra)."),
+    ] = None,
+    topic_column: Annotated[
+        str, typer.Option(help="Column of topics for the report's errors per topic, if any.")
+    ] = "topic",
 ) -> None:
     """Score a model on labeled data: per-class P/R/F1, macro-F1, accuracy, confusion."""
+    from classifier.cli._progress import progress_bar
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import load_model
     from classifier.report import evaluation_tables
 
+    err = make_console(stderr=True)
     with clean_errors():
-        report = evaluate(load_model(model), load_labeled(data, text_column, label_column))
+        if report_dir is not None:
+            from classifier.plots import require_matplotlib
+
+            require_matplotlib()
+        loaded, dataset = load_model(model), load_labeled(data, text_column, label_column)
+        with progress_bar(err, "scoring", len(dataset)) as step:
+            if report_dir is None:
+                report = evaluate(loaded, dataset, on_batch=step)
+            else:
+                report = _write_report(loaded, dataset, data, text_column, topic_column,
+                                       report_dir, step)
+    if report_dir is not None:
+        err.print(f"report written to {report_dir / 'report.html'}", soft_wrap=True)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     console = make_console()
     for table in evaluation_tables(report):
         console.print(table)
+
+
+def _write_report(model, dataset, paths, text_column, topic_column, folder, on_batch):
+    """Diagnose, write the report folder, and return the plain evaluation report."""
+    from classifier.diagnostics import diagnose, load_topics
+    from classifier.evaluation_report import write_report
+
+    topics = load_topics(paths, dataset, text_column, topic_column)
+    diagnostics = diagnose(model, dataset, topics, on_batch=on_batch)
+    write_report(diagnostics, folder)
+    return diagnostics.report

@@ -88,6 +88,7 @@ def predict_cli(
     ] = False,
 ) -> None:
     """Label every sentence of texts, articles (--file), a table (--input) or stdin."""
+    from classifier.cli._progress import progress_bar
     from classifier.persistence import load_model
     from classifier.report import as_csv, as_json, as_jsonl, prediction_rows
 
@@ -105,7 +106,14 @@ def predict_cli(
         docs, split = _gather_inputs(texts, file, input_path, text_column, id_column,
                                      split_sentences)
         loaded = load_model(model, fast=True)
-        results = _tag(loaded, docs, split)
+        with progress_bar(make_console(stderr=True), "tagging", len(docs)) as step:
+            results = _tag(loaded, docs, split, step)
+    if output_format in (OutputFormat.html, OutputFormat.markdown):
+        from classifier.article_view import as_html, as_markdown
+
+        render = as_html if output_format is OutputFormat.html else as_markdown
+        sys.stdout.write(render(results))
+        return
     if output_format is OutputFormat.json:
         typer.echo(as_json(results))
         return
@@ -117,13 +125,15 @@ def predict_cli(
     _print_tables(results, summary)
 
 
-def _tag(model, docs, split):
+def _tag(model, docs, split, on_batch=None):
     """Tag documents as articles (split) or as single sentences, one result per doc."""
+    from classifier import batching
     from classifier.prediction import ArticlePrediction
 
     if split:
-        return list(zip([d for d, _ in docs], model.tag_articles([t for _, t in docs])))
-    predictions = model.predict([t for _, t in docs])
+        articles = batching.tag_articles(model, [t for _, t in docs], on_batch)
+        return list(zip([d for d, _ in docs], articles))
+    predictions = batching.predict(model, [t for _, t in docs], on_batch)
     return [
         (doc_id, ArticlePrediction(text, [p], model.labels))
         for (doc_id, text), p in zip(docs, predictions)

@@ -94,8 +94,12 @@ def train_cli(
         if backend is Backend.transformer:
             model = _fine_tune(dataset, seed, epochs, threads, console)
         else:
-            with console.status("training..."):
-                model = train(dataset, cfg, random_state=seed, cv=cv)
+            from classifier.cli._progress import progress_bar
+
+            # cross-validation folds, then the final fit: one more step
+            with progress_bar(console, "training", (cv if cv > 1 else 0) + 1) as step:
+                model = train(dataset, cfg, random_state=seed, cv=cv,
+                              on_fold=lambda done, total: step(done, total + 1))
         result = model.metadata["metrics"]["cv"]
         if result:
             kind = "grouped " if result["grouped"] else ""

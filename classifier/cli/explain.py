@@ -1,0 +1,60 @@
+"""`classifier explain`."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from classifier.cli import ModelOption, app, clean_errors, make_console
+
+
+class FeatureKind(str, Enum):
+    word = "word"
+    char = "char"
+    cue = "cue"
+
+
+@app.command("explain")
+def explain_cli(
+    text: Annotated[
+        str | None,
+        typer.Argument(help="Sentence to explain; leave it out to list each label's "
+                       "strongest features over the whole model."),
+    ] = None,
+    model: ModelOption = None,
+    top: Annotated[
+        int | None,
+        typer.Option(min=1, help="Features per label \\[default: 10 for a sentence, 25 "
+                     "for the model]."),
+    ] = None,
+    kind: Annotated[
+        list[FeatureKind] | None,
+        typer.Option("--kind", help="Model view: only these feature kinds (repeat)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the explanation as JSON instead of tables.")
+    ] = False,
+) -> None:
+    """Show which features (words, character n-grams, cues) push a sentence toward each
+    label, with their weights; without a sentence, each label's strongest features."""
+    from classifier.explain_view import explanation_tables, top_features_tables
+    from classifier.persistence import load_model
+
+    with clean_errors():
+        loaded = load_model(model)
+        if text is None:
+            kinds = tuple(k.value for k in kind) if kind else None
+            result = loaded.top_features(top or 25, kinds)
+            tables = top_features_tables(result)
+        else:
+            result = loaded.explain(text, top=top or 10)
+            tables = explanation_tables(result, top or 10)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console = make_console()
+    for table in tables:
+        console.print(table)

@@ -1,0 +1,198 @@
+"""``MODEL_CARD.md``: a model card written from a saved model's metadata.
+
+``save_model`` writes one into every model folder, so the card always describes the
+artifacts beside it: intended use, the labels and their definitions, the training
+data, the metrics (cross-validated and held-out, with calibration), the limits, and
+how to load the model. The card is documentation, not an artifact: it is not in
+the checksummed ``files`` list (editing it cannot stop a model from loading), and
+it is rewritten from the metadata on every save.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from classifier.labels import DESCRIPTIONS, EXAMPLES, LABELS
+
+CARD = "MODEL_CARD.md"
+PROJECT_CORPUS = "data/train.jsonl"  # the project's own corpus (data/README.md)
+
+_BACKENDS = {
+    "tfidf": "TF-IDF word and character n-grams plus the guide's cue features "
+    "(attribution, hedging, interpretation), with a linear classifier (scikit-learn)",
+    "transformer": "a fine-tuned small sentence encoder (all-MiniLM-L6-v2) with a linear head",
+}
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _f(value, digits: int = 3) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "n/a"
+
+
+def _labels_section(labels: list[str]) -> list[str]:
+    lines = ["## Labels", ""]
+    if set(labels) <= set(LABELS):
+        lines += [
+            "Each sentence gets one of these labels. The label says *whose word* a sentence "
+            "rests on and *how sure* it is, not whether it is true. Annotators decide in "
+            "this order (the first yes wins): attributed to an official source → "
+            "`official_claim`; uncertain, predictive or hypothetical → `speculation`; "
+            "interpretive → `analysis`; otherwise → `factual_report` (the project's "
+            "labeling guide, LABELS.md, has the full rules and hard cases).",
+            "",
+        ]
+    lines += ["| label | definition | example |", "|---|---|---|"]
+    for label in labels:
+        definition = DESCRIPTIONS.get(label, "custom label (not in the guide)")
+        lines.append(f"| `{_cell(label)}` | {_cell(definition)} | "
+                     f"{_cell(EXAMPLES.get(label, ''))} |")
+    return lines + [""]
+
+
+def _data_section(data: dict) -> list[str]:
+    lines = ["## Training data", ""]
+    if not data:
+        return lines + ["Not recorded.", ""]
+    lines.append(f"- source: `{data.get('source', 'n/a')}`")
+    lines.append(f"- rows: {data.get('rows', 'n/a')}")
+    counts = data.get("label_counts") or {}
+    if counts:
+        total = sum(counts.values()) or 1
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines.append("- labels: " + ", ".join(
+            f"`{label}` {n} ({n / total:.0%})" for label, n in ranked))
+    dropped = data.get("dropped") or {}
+    lines.append("- dropped rows: " + (", ".join(
+        f"{n} ({reason})" for reason, n in sorted(dropped.items())) if dropped else "none"))
+    if data.get("fingerprint"):
+        lines.append(f"- fingerprint (SHA-256 of the rows in order): `{data['fingerprint']}`")
+    return lines + [""]
+
+
+def _metrics_section(metrics: dict) -> list[str]:
+    lines = ["## Metrics", ""]
+    cv, test = metrics.get("cv"), metrics.get("test")
+    if not cv and not test:
+        return lines + ["No metrics were recorded (trained without cross-validation or a "
+                        "test set).", ""]
+    if cv:
+        kind = "grouped (no article in two folds) " if cv.get("grouped") else ""
+        lines.append(f"- {kind}{len(cv.get('folds', []))}-fold cross-validated macro-F1: "
+                     f"{_f(cv.get('mean'))} ± {_f(cv.get('std'))}")
+    if test:
+        lines += [
+            f"- held-out test set (`{test.get('source', '')}`, {test.get('n', 'n/a')} "
+            f"sentences): macro-F1 {_f(test.get('macro_f1'))}, accuracy "
+            f"{_f(test.get('accuracy'))}",
+            "", "| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|",
+        ]
+        for m in test.get("per_class", []):
+            lines.append(f"| `{_cell(m['label'])}` | {_f(m['precision'])} | "
+                         f"{_f(m['recall'])} | {_f(m['f1'])} | {m['support']} |")
+        lines += [
+            "", "### Calibration", "",
+            f"- expected calibration error (10 bins): {_f(test.get('ece'))}: the average gap "
+            "between the predicted label's probability and how often it is right",
+            f"- Brier score: {_f(test.get('brier'))} (mean squared error of the "
+            "probabilities over all labels; 0 is perfect)",
+        ]
+    return lines + [""]
+
+
+def model_card(metadata: dict) -> str:
+    """The model card of a model, as Markdown, from its metadata alone.
+
+    >>> card = model_card({"name": "demo", "backend": "tfidf", "labels": ["speculation"]})
+    >>> card.splitlines()[0]
+    '# Model card: demo'
+    """
+    name = metadata.get("name", "unnamed")
+    backend = metadata.get("backend", "tfidf")
+    labels = list(metadata.get("labels") or LABELS)
+    versions = metadata.get("versions") or {}
+    config = metadata.get("config") or {}
+    lines = [
+        f"# Model card: {name}", "",
+        "Generated from `metadata.json` when the model was saved; do not edit by hand "
+        "(it is rewritten on every save).", "",
+        "## Model", "",
+        f"- backend: `{backend}`: {_BACKENDS.get(backend, 'see metadata.json')}",
+    ]
+    if config.get("estimator"):
+        lines.append(f"- estimator: `{config['estimator']}`; full configuration under "
+                     "`config` in `metadata.json`")
+    lines += [
+        f"- created: {metadata.get('created', 'n/a')}",
+        "- saved with: " + (", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
+                            or "n/a"),
+        "- files (SHA-256, checked before loading): " + (", ".join(
+            f"`{f}` `{h[:12]}…`" for f, h in sorted((metadata.get("files") or {}).items()))
+            or "n/a"),
+        "",
+        "## Intended use", "",
+        "Tagging each sentence of English news text by how it is sourced and how sure it "
+        "is, so that people can see the mix in an article or a collection: journalists "
+        "checking how much of a story rests on official sources, media researchers "
+        "comparing outlets, fact-checkers looking for the checkable sentences first.",
+        "",
+        "Not intended for: deciding whether a sentence is true, rating outlets or authors "
+        "on their own, or any automated decision about people. A label is a reading aid "
+        "with a probability, not a verdict.",
+        "",
+    ]
+    lines += _labels_section(labels)
+    lines += _data_section(metadata.get("data") or {})
+    lines += _metrics_section(metadata.get("metrics") or {})
+    source = str((metadata.get("data") or {}).get("source", ""))
+    if not source or PROJECT_CORPUS in source:
+        trained_on = (
+            "- Trained on news prose written for this project: English sentences written "
+            "by the team's writers to briefs per topic and outlet style (facts may be "
+            "real, the wording is not from published text), labeled by the guide. It is "
+            "not a sample of real outlets: expect lower scores on real news, and measure "
+            "on a labeled sample of your own before relying on it."
+        )
+    else:
+        trained_on = (
+            f"- Trained on `{source}`: it knows only the genres, topics and labeling "
+            "habits of that data; measure on a labeled sample of your own use before "
+            "relying on it."
+        )
+    lines += [
+        "## Limits", "",
+        trained_on,
+        "- Domain shift: other genres (opinion columns, social media, transcripts, press "
+        "releases), other languages, and very short or very long sentences are outside "
+        "the training data. The project's `shift` split measures part of this.",
+        "- Sentences are judged one at a time: context from the previous sentence (who "
+        "is still speaking in a continued quotation) is invisible to the model.",
+        "- Grey zones in the guide (mixed sentences, unnamed sources, plans versus hopes) "
+        "are where the errors concentrate; annotators disagree there too.",
+        "- Calibration (above) was measured on held-out data from the same source; on "
+        "shifted data the probabilities are likely to be over-confident.",
+        "",
+        "## How to load it", "",
+        "```python",
+        "from classifier import load_model",
+        "",
+        f'model = load_model("path/to/{name}")   # checks the SHA-256 of every file first',
+        'article = model.tag_article("Police said two men were arrested. More may follow.")',
+        "print([(s.label, round(s.confidence, 2)) for s in article.sentences])",
+        "```", "",
+        "```bash",
+        f'classifier predict --model path/to/{name} "The ministry said 14 people were '
+        'detained."',
+        f"classifier evaluate --model path/to/{name} --data labeled.jsonl --report report/",
+        "```", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_model_card(folder: str | Path, metadata: dict) -> Path:
+    """Write ``MODEL_CARD.md`` into ``folder``; return its path."""
+    path = Path(folder) / CARD
+    path.write_text(model_card(metadata), encoding="utf-8")
+    return path
