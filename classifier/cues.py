@@ -82,11 +82,11 @@ def _subject_kind(words: list[str], lex) -> dict[str, float]:
 def _find_attribution(text: str, lex) -> tuple[str, list[str], str]:
     """(kind, subject words, rest of the sentence) of the sentence's attribution, if any."""
     body = _DATELINE.sub("", text.strip())
-    according = _ACCORDING.search(body)
+    according = _ACCORDING.search(body) if "ccording" in body else None
     if according:
         rest = body[: according.start()] + body[according.end():]
         return "according", _words(according.group(1))[:8], rest
-    possessive = _POSSESSIVE_SOURCE.search(body)
+    possessive = _POSSESSIVE_SOURCE.search(body) if ("'" in body or "’" in body) else None
     if possessive:
         rest = body[: possessive.start()] + body[possessive.end():]
         return "possessive", _words(possessive.group(1))[-6:], rest
@@ -113,7 +113,7 @@ def cue_vector(text: str) -> list[float]:
     who = _subject_kind(subject, lex) if kind else dict.fromkeys(
         ("official", "commentator", "private", "pronoun", "name"), 0.0)
     rest_words = [w.lower() for w in _words(rest)]
-    all_words = [w.lower() for w in _words(text)]
+    all_words = _words(text.lower())
     tokens = set(all_words)
     hedges = sum(w in lex["hedges"] for w in rest_words)
     interp = sum(w in lex["interpretive"] for w in rest_words)
@@ -121,7 +121,8 @@ def cue_vector(text: str) -> list[float]:
     unofficial = float(bool(kind) and bool(who["commentator"] or who["private"]))
     official = float(bool(kind) and not unofficial and bool(
         who["official"] or who["name"] or kind in ("according", "possessive")))
-    quote_says = float(bool(_QUOTE_THEN_SAYS.search(text)))
+    quoted = any(q in text for q in _QUOTES)
+    quote_says = float(quoted and bool(_QUOTE_THEN_SAYS.search(text)))
     starts_quote = float(bool(_OPEN_QUOTE.match(text)))
     ends_quote = float(bool(_CLOSE_QUOTE_END.search(text)))
     has_quote = float(any(q in text for q in _QUOTES[:4]))
