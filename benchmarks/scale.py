@@ -125,6 +125,9 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3, help="streaming training passes")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder [temp]")
+    parser.add_argument("--model", default=None, help="model folder or shipped name "
+                        "[default: the default model]; copied first, so that a model "
+                        "retrained during the run cannot change the figures")
     args = parser.parse_args()
     if args.tiny:
         args.rows, args.train_rows, args.passes = 1_000, 1_000, 1
@@ -139,9 +142,15 @@ def main() -> None:
     make_corpus(source, labeled, args.train_rows, seed=1, labels=True)
     generate_s = time.perf_counter() - t0
 
+    from classifier.persistence import read_metadata, resolve_model_path
+
+    model_dir = work / "model"
+    shutil.copytree(resolve_model_path(args.model), model_dir, dirs_exist_ok=True)
+    meta = read_metadata(model_dir)
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     runs = {}
-    base = [exe, "predict", "--input", str(corpus), "--id-column", "id", "--quiet"]
+    base = [exe, "predict", "--input", str(corpus), "--id-column", "id", "--quiet",
+            "--model", str(model_dir)]
     for name, extra in [("jobs 1", ["--jobs", "1"]), ("jobs 2", ["--jobs", "2"]),
                         ("dask, 2-worker LocalCluster", ["--engine", "dask", "--jobs", "2"])]:
         output = work / f"out-{name.split(',')[0].replace(' ', '')}.parquet"
@@ -173,6 +182,9 @@ def main() -> None:
         "corpus": {"predict_rows": args.rows, "train_rows": args.train_rows,
                    "predict_mb": round(corpus.stat().st_size / 2**20, 1),
                    "generate_s": round(generate_s, 1)},
+        "model": {"name": meta.get("name"), "created": meta.get("created"),
+                  "config": meta.get("config")},
+        "code": _git_head(),
         "predict": runs,
         "jobs2_speedup": round(speedup, 2),
         "train_streaming": train,
@@ -185,6 +197,15 @@ def main() -> None:
     (args.out / "scale.json").write_text(json.dumps(payload, indent=2) + "\n")
     (args.out / "scale.md").write_text(markdown(payload))
     print(markdown(payload))
+
+
+def _git_head() -> str | None:
+    """The commit the figures were measured on (plus "-dirty" if the tree had changes)."""
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
 
 
 def _parquet_rows(path: Path) -> int:
@@ -201,7 +222,8 @@ def markdown(r: dict) -> str:
         f"average (1, 5, 15 min) at the start {r['machine']['load_average_at_start']}, at "
         f"the end {r['machine']['load_average_at_end']}. Corpus: "
         f"{c['predict_rows']:,} sentences to predict ({c['predict_mb']} MB of JSONL), "
-        f"{c['train_rows']:,} labeled sentences to train on.",
+        f"{c['train_rows']:,} labeled sentences to train on. Model: "
+        f"{r['model']['name']} (created {r['model']['created']}); code {r['code']}.",
         "",
         "| predict (JSONL in, Parquet out) | rows/s | seconds | peak RSS MB (process tree) "
         f"| largest process MB | under {t['predict_peak_rss_mb']} MB |",
