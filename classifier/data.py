@@ -6,6 +6,9 @@ validated here, so the rest of the library works on plain lists.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,22 +47,82 @@ def file_format(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def _check_utf8(path: Path) -> None:
-    """Fail on the first line that is not UTF-8, naming it (datasets would not)."""
+def _codec(encoding: str) -> str:
+    """The canonical name of ``encoding`` (``utf-8``, ``iso8859-1``, ...)."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}") from None
+
+
+def _check_lines(path: Path, codec: str) -> None:
+    """Fail on the first line that does not decode, or (JSON Lines) parse, naming it.
+
+    datasets reports neither with a line number. A UTF-8 byte-order mark is fine.
+    """
     if FORMATS[path.suffix.lower()] == "parquet":
         return
+    json_lines = path.suffix.lower() == ".jsonl"
+    decoder = codecs.getincrementaldecoder(codec)()
+    name = "UTF-8" if codec == "utf-8" else codec
     with path.open("rb") as handle:
         for lineno, line in enumerate(handle, 1):
             try:
-                line.decode("utf-8")
+                text = decoder.decode(line)
             except UnicodeDecodeError as exc:
+                hint = ("re-save the file as UTF-8, or pass its encoding, e.g. "
+                        "encoding='latin-1' (--encoding latin-1)")
                 raise DataError(
-                    f"{path}:{lineno}: not UTF-8 ({exc.reason} at byte {exc.start}); "
-                    "re-save the file as UTF-8"
+                    f"{path}:{lineno}: not {name} ({exc.reason} at byte {exc.start}); {hint}"
                 ) from None
+            if json_lines:
+                _check_json_line(path, lineno, text.lstrip("\ufeff") if lineno == 1 else text)
 
 
-def _read_table(paths: Sequence[str | Path]):
+def _check_json_line(path: Path, lineno: int, line: str) -> None:
+    """One JSON object per non-blank line, with strings that are valid Unicode."""
+    if not line.strip():
+        return
+    try:
+        row = json.loads(line)
+    except ValueError as exc:
+        reason = getattr(exc, "msg", str(exc))
+        column = getattr(exc, "colno", None)
+        where = f" at column {column}" if column else ""
+        raise DataError(f"{path}:{lineno}: not valid JSON ({reason}{where})") from None
+    if not isinstance(row, dict):
+        raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
+    for key, value in row.items():
+        if isinstance(value, str) and not _is_unicode(value):
+            raise DataError(
+                f"{path}:{lineno}: field {key!r} holds a lone surrogate escape "
+                "(\\ud800-\\udfff without its pair); not valid Unicode text"
+            )
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _csv_options(path: Path, codec: str) -> dict:
+    """Read every CSV cell as the text it is: no NA guessing, no number parsing,
+    and a whitespace-only line is a row (pandas would drop it, or turn "NA" into
+    null and "007" into 7)."""
+    import datasets
+
+    with path.open(encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as handle:
+        header = next(csv.reader(handle), None)
+    options = {"keep_default_na": False, "na_filter": False, "skip_blank_lines": False}
+    if header and len(set(header)) == len(header):
+        options["features"] = datasets.Features({c: datasets.Value("string") for c in header})
+    return options
+
+
+def _read_table(paths: Sequence[str | Path], encoding: str = "utf-8"):
     """Load local files (all one format) or one Hub dataset id as a ``Dataset``."""
     import datasets
 
@@ -76,11 +139,16 @@ def _read_table(paths: Sequence[str | Path]):
     builders = {file_format(p) for p in local}
     if len(builders) > 1:
         raise DataError("all data files must have the same format")
+    codec = _codec(encoding)
     for path in local:
-        _check_utf8(path)
+        _check_lines(path, codec)
+    builder = builders.pop()
+    options = _csv_options(local[0], codec) if builder == "csv" else {}
+    if codec != "utf-8" and builder != "parquet":
+        options["encoding"] = codec
     try:
         return datasets.load_dataset(
-            builders.pop(), data_files=[str(p) for p in local], split="train"
+            builder, data_files=[str(p) for p in local], split="train", **options
         )
     except Exception as exc:  # datasets raises many types; report one line
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -112,17 +180,19 @@ def load_labeled(
     text_column: str = "text",
     label_column: str = "label",
     group_column: str | None = None,
+    encoding: str = "utf-8",
 ) -> LabeledData:
     """Load labeled sentences from CSV, JSONL or Parquet files (or a Hub dataset).
 
     Rows with an empty text or label are dropped and counted in ``dropped``;
-    nothing is dropped silently.
+    nothing is dropped silently. ``encoding`` is that of the CSV/JSONL files
+    (UTF-8 by default, with or without a byte-order mark).
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not paths:
         raise DataError("no data files given")
     source = ", ".join(map(str, paths))
-    table = _read_table(paths)
+    table = _read_table(paths, encoding)
     texts = _column(table, text_column, source)
     labels = _column(table, label_column, source)
     groups = _column(table, group_column, source) if group_column else None
@@ -146,13 +216,14 @@ def load_labeled(
 
 
 def load_texts(
-    path: str | Path, text_column: str = "text", id_column: str | None = None
+    path: str | Path, text_column: str = "text", id_column: str | None = None,
+    encoding: str = "utf-8",
 ) -> tuple[list[str], list[str]]:
     """Load the texts of a table to predict, and their ids (row numbers by default).
 
     Every row is kept, in order; an empty or null text comes back as ``""``.
     """
-    table = _read_table([path])
+    table = _read_table([path], encoding)
     texts = ["" if t is None else str(t) for t in _column(table, text_column, str(path))]
     if id_column:
         ids = [str(i) for i in _column(table, id_column, str(path))]

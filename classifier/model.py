@@ -20,6 +20,9 @@ class Model(ABC):
 
     metadata: dict
     backend: str = ""
+    #: artifact formats ``write(folder, format=...)`` accepts, the default first;
+    #: empty for a backend with a single format (``save_model`` then takes none).
+    formats: tuple[str, ...] = ()
 
     @abstractmethod
     def write(self, folder: Path) -> list[str]:
@@ -29,6 +32,23 @@ class Model(ABC):
     @abstractmethod
     def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
         """Load a model of this backend from checked artifacts in ``folder``."""
+
+    @classmethod
+    def read_safe(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+        """``read`` without unpickling anything: safe for a model from someone else.
+
+        This default serves backends whose artifacts hold no pickle (safetensors,
+        JSON); a backend that saves pickles overrides it with a pickle-free path.
+        """
+        from classifier.errors import ModelFileError
+
+        pickled = sorted(n for n in metadata.get("files", {}) if is_pickle(n))
+        if pickled:
+            raise ModelFileError(
+                f"{folder}: {', '.join(pickled)} would be unpickled, which can run code; "
+                "safe loading refuses it (load it without safe only if you trust its source)"
+            )
+        return cls.read(folder, metadata, fast=fast)
 
     @property
     @abstractmethod
@@ -102,16 +122,27 @@ class Model(ABC):
 
 ARTIFACT = "model.joblib"
 FAST_ARTIFACT = "model.npz"
+SKOPS_ARTIFACT = "model.skops"
+# File types that are pickles underneath (torch's .bin and .pt included): loading
+# one can run arbitrary code.
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle", ".bin", ".pt", ".pth")
+
+
+def is_pickle(name: str) -> bool:
+    """Whether the artifact ``name`` is a pickle (by its suffix)."""
+    return name.lower().endswith(PICKLE_SUFFIXES)
 
 
 class SklearnModel(Model):
     """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``.
 
-    Saved as ``model.joblib`` plus, when the pipeline's shape allows, ``model.npz``
-    for the NumPy scorer (``classifier.fast``).
+    Saved as ``model.joblib`` (pickle; the default) or ``model.skops`` (skops,
+    loads without running code), plus, when the pipeline's shape allows,
+    ``model.npz`` for the NumPy scorer (``classifier.fast``; no pickle either).
     """
 
     backend = "tfidf"
+    formats = ("joblib", "skops")
 
     def __init__(self, pipeline, metadata: dict | None = None):
         self.pipeline = pipeline
@@ -128,52 +159,106 @@ class SklearnModel(Model):
         name = self.metadata.get("name", "unsaved")
         return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
 
-    def write(self, folder: Path) -> list[str]:
-        import joblib
+    def write(self, folder: Path, format: str = "joblib") -> list[str]:
         import numpy as np
 
         from classifier.fast import export
 
-        joblib.dump(self.pipeline, folder / ARTIFACT, compress=3, protocol=4)
+        if format == "skops":
+            from classifier.skops_format import dump_skops
+
+            dump_skops(self.pipeline, folder / SKOPS_ARTIFACT)
+            files = [SKOPS_ARTIFACT]
+        else:
+            import joblib
+
+            joblib.dump(self.pipeline, folder / ARTIFACT, compress=3, protocol=4)
+            files = [ARTIFACT]
         arrays = export(self.pipeline)
-        if arrays is None:
-            return [ARTIFACT]
-        with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
-            np.savez(handle, **arrays)
-        return [ARTIFACT, FAST_ARTIFACT]
+        if arrays is not None:
+            with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
+                np.savez(handle, **arrays)
+            files.append(FAST_ARTIFACT)
+        return files
 
     @classmethod
     def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+        if fast and FAST_ARTIFACT in metadata.get("files", {}):
+            return _read_fast(folder, metadata)
+        return cls(_read_pipeline(folder, metadata, metadata.get("format", "joblib")), metadata)
+
+    @classmethod
+    def read_safe(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+        """Never unpickles: the skops pipeline (trusted types only) or the NumPy scorer."""
         from classifier.errors import ModelFileError
 
-        if fast and FAST_ARTIFACT in metadata.get("files", {}):
-            import numpy as np
+        files = metadata.get("files", {})
+        if FAST_ARTIFACT in files and (fast or SKOPS_ARTIFACT not in files):
+            return _read_fast(folder, metadata)
+        if SKOPS_ARTIFACT in files:
+            return cls(_read_pipeline(folder, metadata, "skops"), metadata)
+        raise ModelFileError(
+            f"{folder}: the model exists only as a pickle ({ARTIFACT}), which can run code "
+            "when loaded; safe loading refuses it. Ask for the model saved with "
+            "format='skops' (--format skops), or load it without safe only if you trust "
+            "its source"
+        )
 
-            from classifier.fast import FastModel
 
-            try:
-                with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
-                    return FastModel(arrays, metadata)
-            except (OSError, ValueError, KeyError) as exc:
-                raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
+def _read_fast(folder: Path, metadata: dict) -> Model:
+    """The NumPy scorer from ``model.npz``, loaded with ``allow_pickle=False``."""
+    import numpy as np
+
+    from classifier.errors import ModelFileError
+    from classifier.fast import FastModel
+
+    try:
+        with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
+            return FastModel(arrays, metadata)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
+
+
+def _read_pipeline(folder: Path, metadata: dict, format: str):
+    """The fitted pipeline from the artifact of ``format``; only a checksummed file."""
+    from classifier.errors import ModelFileError
+
+    name = {"joblib": ARTIFACT, "skops": SKOPS_ARTIFACT}.get(format)
+    if name is None:
+        raise ModelFileError(f"{folder}: unknown artifact format {format!r}; "
+                             "known: joblib, skops")
+    if name not in metadata.get("files", {}):
+        raise ModelFileError(f"{folder}: metadata lists no {name} (format {format})")
+    warned = warn_if_versions_differ(folder, metadata, stacklevel=5)
+    with warnings.catch_warnings():
+        if warned:  # one warning says it all, not one per pickled estimator
+            from sklearn.exceptions import InconsistentVersionWarning
+
+            warnings.simplefilter("ignore", InconsistentVersionWarning)
+        if format == "skops":
+            from classifier.skops_format import load_skops
+
+            return load_skops(folder / name)
         import joblib
 
-        warn_if_versions_differ(folder, metadata)
         try:
-            pipeline = joblib.load(folder / ARTIFACT)
+            return joblib.load(folder / name)
         except Exception as exc:
-            raise ModelFileError(f"{folder / ARTIFACT}: could not load: {exc}") from None
-        return cls(pipeline, metadata)
+            raise ModelFileError(f"{folder / name}: could not load: {exc}") from None
 
 
-def warn_if_versions_differ(folder: Path, metadata: dict) -> None:
+def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -> bool:
+    """Warn (once per load) when the model was saved by another scikit-learn."""
     import sklearn
 
     saved = metadata.get("versions", {}).get("scikit-learn")
     if saved and saved != sklearn.__version__:
         warnings.warn(
             f"{folder} was saved with scikit-learn {saved}, this is "
-            f"{sklearn.__version__}; predictions may differ (retrain to be safe)",
+            f"{sklearn.__version__}; predictions may differ (retrain to be safe, or "
+            f"install scikit-learn=={saved})",
             UserWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,
         )
+        return True
+    return False

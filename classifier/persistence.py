@@ -1,10 +1,11 @@
 """Saving and loading models: a folder with the artifact and ``metadata.json``.
 
-A model folder holds the backend's artifacts (for TF-IDF: ``model.joblib``, the
-fitted pipeline, and ``model.npz``, its NumPy export) and ``metadata.json`` (format
-version, backend, labels, versions, configuration, data fingerprint, metrics and the
-SHA-256 of every artifact). Writes are atomic: the folder is built under a
-temporary name and renamed into place.
+A model folder holds the backend's artifacts (for TF-IDF: ``model.joblib`` or
+``model.skops``, the fitted pipeline, and ``model.npz``, its NumPy export) and
+``metadata.json`` (format version, artifact format, backend, labels, versions,
+configuration, data fingerprint, metrics and the SHA-256 of every artifact).
+Writes are atomic: the folder is built under a temporary name and renamed into
+place.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def resolve_model_path(path: str | Path | None = None) -> Path:
         return candidate
     if candidate.exists():
         raise ModelFileError(f"{path}: not a classifier model (no {METADATA} inside)")
+    if (backup_path(candidate) / METADATA).is_file():
+        return backup_path(candidate)  # a save killed between its two renames: the old model
     if len(candidate.parts) == 1:
         for folder in models_dirs():
             if (folder / str(path) / METADATA).is_file():
@@ -105,21 +108,36 @@ def backend_class(name: str):
     return getattr(import_module(module), cls)
 
 
-def save_model(model, path: str | Path, force: bool = False) -> Path:
+def save_model(
+    model, path: str | Path, force: bool = False, format: str | None = None
+) -> Path:
     """Write ``model`` to the folder ``path`` atomically; refuse to overwrite unless ``force``.
 
     The backend writes its artifacts into a staging folder; the metadata records
     their SHA-256; the folder is then renamed into place. Returns the folder.
+    ``format`` picks the artifact format of a backend that has several (TF-IDF:
+    ``"joblib"``, the default, or ``"skops"``, which loads without running code);
+    the metadata records it.
     """
     target = Path(path)
+    formats = tuple(getattr(model, "formats", ()))
+    if format is not None and format not in formats:
+        known = ", ".join(formats) if formats else "none to choose from"
+        raise ModelFileError(
+            f"the {model.backend} backend cannot save format {format!r}; formats: {known}"
+        )
+    _restore_interrupted(target)
     if target.exists() and not force:
         raise ModelFileError(f"{target}: already exists; pass force=True (--force) to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
-        files = model.write(staging)
+        files = model.write(staging, format=format) if format else model.write(staging)
         metadata = dict(model.metadata)
+        metadata.pop("format", None)
+        if formats:
+            metadata["format"] = format or formats[0]
         metadata.update(
             package="classifier",
             format_version=FORMAT_VERSION,
@@ -136,17 +154,38 @@ def save_model(model, path: str | Path, force: bool = False) -> Path:
         write_model_card(staging, metadata)
         model.metadata = metadata
         _replace(staging, target)
+    except OSError as exc:  # disk full, permissions: one line; the old model stays
+        raise ModelFileError(
+            f"{target}: could not save ({exc}); any previous model there is unchanged"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
+def backup_path(target: Path) -> Path:
+    """Where ``_replace`` keeps the previous model while it swaps the new one in."""
+    return target.with_name(f".{target.name}.old")
+
+
+def _restore_interrupted(target: Path) -> None:
+    """Put back the previous model if a save was killed between its two renames."""
+    backup = backup_path(target)
+    if not target.exists() and (backup / METADATA).is_file():
+        os.replace(backup, target)
+
+
 def _replace(staging: Path, target: Path) -> None:
-    """Rename ``staging`` to ``target``; an existing target is kept until the swap."""
+    """Rename ``staging`` to ``target``; an existing target is kept until the swap.
+
+    A crash between the two renames leaves the previous model complete in
+    ``backup_path(target)``: ``load_model`` reads it there and the next save puts
+    it back first.
+    """
     if not target.exists():
         os.replace(staging, target)
         return
-    backup = target.with_name(f".{target.name}.old")
+    backup = backup_path(target)
     shutil.rmtree(backup, ignore_errors=True)
     os.replace(target, backup)
     try:
@@ -157,13 +196,16 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def load_model(path: str | Path | None = None, fast: bool = False):
+def load_model(path: str | Path | None = None, fast: bool = False, safe: bool = False):
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
     Checksums are verified before anything is read; the backend named in the
     metadata reads the artifacts. With ``fast=True`` a backend may use a lighter
     inference path (the TF-IDF model's NumPy scorer: same probabilities, no
-    scikit-learn import).
+    scikit-learn import). With ``safe=True`` nothing is unpickled, so a model
+    from an untrusted source cannot run code: the TF-IDF backend reads
+    ``model.skops`` (trusted types only) or ``model.npz`` (``allow_pickle=False``)
+    and refuses a model that has only ``model.joblib``.
 
     >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
@@ -171,4 +213,7 @@ def load_model(path: str | Path | None = None, fast: bool = False):
     folder = resolve_model_path(path)
     metadata = read_metadata(folder)
     verify_files(folder, metadata)
-    return backend_class(metadata.get("backend", "tfidf")).read(folder, metadata, fast=fast)
+    cls = backend_class(metadata.get("backend", "tfidf"))
+    if safe:
+        return cls.read_safe(folder, metadata, fast=fast)
+    return cls.read(folder, metadata, fast=fast)

@@ -17,6 +17,11 @@ _BULLET = re.compile(r"[-*\u2022\u2013\u2014\u25aa\u25cf>]+\s+|\d{1,2}[.)]\s+")
 # a line break means the text was hard-wrapped mid-sentence.
 _CONTINUATION = re.compile(r"\n[ \t]*(?=[a-z(,;:])")
 _BLOCK_BREAK = re.compile(r"\n")
+# pysbd's time grows with the square of the text it gets (a 100 kB paragraph takes
+# minutes), so longer blocks are first cut at a likely sentence end: a lowercase
+# word, end punctuation, space, then a capital or an opening quote.
+_MAX_CHUNK = 3000
+_LIKELY_END = re.compile(r"[a-z]{3}[.!?][\"'\u201d\u2019)]*\s+(?=[\"\u201c\u2018(A-Z])")
 
 
 @dataclass(frozen=True)
@@ -60,18 +65,44 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _chunks(block: str) -> list[tuple[int, int]]:
+    """Spans of at most ``_MAX_CHUNK`` characters that cover ``block``, cut at likely
+    sentence ends (else at a space, else anywhere)."""
+    spans, begin = [], 0
+    while len(block) - begin > _MAX_CHUNK:
+        limit = begin + _MAX_CHUNK
+        cut = None
+        for match in _LIKELY_END.finditer(block, begin, limit):
+            cut = match.end()
+        if cut is None:
+            space = block.rfind(" ", begin + 1, limit)
+            cut = space + 1 if space > begin else limit
+        spans.append((begin, cut))
+        begin = cut
+    spans.append((begin, len(block)))
+    return spans
+
+
 def _segment_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside one block, located in ``text`` by search, not trust."""
     block = text[start:end].replace("\n", " ")  # same length: offsets hold
     if not block.strip():
         return []
-    pieces = _segmenter().segment(block) if any(c in block for c in ".!?") else [block]
+    spans = []
+    for low, high in _chunks(block):
+        spans.extend(_segment_chunk(block[low:high], start + low, start + high))
+    return spans
+
+
+def _segment_chunk(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one chunk of a block, offset to ``start`` in the text."""
+    pieces = _segmenter().segment(chunk) if any(c in chunk for c in ".!?") else [chunk]
     spans, cursor = [], 0
     for piece in pieces:
         piece = piece.strip()
         if not piece:
             continue
-        found = block.find(piece, cursor)
+        found = chunk.find(piece, cursor)
         if found < 0:  # the segmenter altered the text: keep the rest whole
             spans.append((start + cursor, end))
             return spans

@@ -20,3 +20,12 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     for block in python_blocks():
         block = block.replace("models/my-model", str(tmp_path / "my-model"))
         exec(compile(block, "README.md", "exec"), {"__name__": "__readme__"})
+
+
+def test_every_test_the_readme_names_exists():
+    text = README.read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/test_\w+\.py)::(\w+)`", text)
+    assert len(named) >= 20  # the Guarantees section
+    for path, name in named:
+        source = (README.parent / path).read_text(encoding="utf-8")
+        assert f"def {name}(" in source, f"README names {path}::{name}, which does not exist"

@@ -76,6 +76,13 @@ ModelOption = Annotated[
     typer.Option("--model", "-m", help="Model folder or shipped model name \\[default: default]."),
 ]
 TextColumn = Annotated[str, typer.Option(help="Column holding the text.")]
+EncodingOption = Annotated[
+    str, typer.Option(help="Encoding of the CSV, JSONL and text input (e.g. latin-1, cp1252).")
+]
+SafeOption = Annotated[
+    bool, typer.Option(help="Never unpickle: load model.skops or model.npz only (for a model "
+                       "from someone else).")
+]
 
 
 

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import ModelOption, TextColumn, app, clean_errors, make_console
+from classifier.cli import (
+    EncodingOption,
+    ModelOption,
+    SafeOption,
+    TextColumn,
+    app,
+    clean_errors,
+    make_console,
+)
 
 
 @app.command("evaluate")
@@ -30,6 +38,8 @@ def evaluate_cli(
     topic_column: Annotated[
         str, typer.Option(help="Column of topics for the report's errors per topic, if any.")
     ] = "topic",
+    encoding: EncodingOption = "utf-8",
+    safe: SafeOption = False,
 ) -> None:
     """Score a model on labeled data: per-class P/R/F1, macro-F1, accuracy, confusion."""
     from classifier.cli._progress import progress_bar
@@ -44,7 +54,10 @@ def evaluate_cli(
             from classifier.plots import require_matplotlib
 
             require_matplotlib()
-        loaded, dataset = load_model(model), load_labeled(data, text_column, label_column)
+        loaded = load_model(model, safe=safe)
+        dataset = load_labeled(data, text_column, label_column, encoding=encoding)
+        for reason, count in dataset.dropped.items():
+            err.print(f"dropped {count} rows: {reason}", style="yellow", markup=False)
         with progress_bar(err, "scoring", len(dataset)) as step:
             if report_dir is None:
                 report = evaluate(loaded, dataset, on_batch=step)

@@ -8,34 +8,73 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import ModelOption, OutputFormat, TextColumn, app, clean_errors, make_console
+from classifier.cli import (
+    EncodingOption,
+    ModelOption,
+    OutputFormat,
+    SafeOption,
+    TextColumn,
+    app,
+    clean_errors,
+    make_console,
+)
 from classifier.cli.batch import Engine, run_batch
 from classifier.errors import ClassifierError
 
 
-def _gather_inputs(texts, files, input_path, text_column, id_column, split):
+def _gather_inputs(texts, files, input_path, text_column, id_column, split, encoding="utf-8"):
     """(id, text) pairs from arguments, files, a table, or stdin; and whether to split."""
     from classifier.data import load_texts
 
-    docs: list[tuple[str, str]] = [(str(i + 1), t) for i, t in enumerate(texts or [])]
+    docs: list[tuple[str, str]] = [
+        (str(i + 1), _decode_argument(t, f"argument {i + 1}", encoding))
+        for i, t in enumerate(texts or [])
+    ]
     for path in files or []:
         try:
-            docs.append((str(path), path.read_text(encoding="utf-8")))
+            docs.append((str(path), _decode(path.read_bytes(), str(path), encoding)))
         except FileNotFoundError:
             raise ClassifierError(f"{path}: no such file") from None
         except IsADirectoryError:
             raise ClassifierError(f"{path}: is a folder, expected a text file") from None
-        except UnicodeDecodeError as exc:
-            raise ClassifierError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     if input_path is not None:
-        table_texts, ids = load_texts(input_path, text_column, id_column)
+        table_texts, ids = load_texts(input_path, text_column, id_column, encoding)
         docs.extend(zip(ids, table_texts))
         return docs, split
     if not docs:
         if sys.stdin is None or sys.stdin.isatty():
             raise ClassifierError("nothing to predict: give a text, --file, --input, or stdin")
-        docs.append(("stdin", sys.stdin.read()))
+        stdin = getattr(sys.stdin, "buffer", None)
+        raw = stdin.read() if stdin is not None else sys.stdin.read()
+        docs.append(("stdin", raw if isinstance(raw, str) else _decode(raw, "stdin", encoding)))
     return docs, True
+
+
+def _decode(raw: bytes, name: str, encoding: str) -> str:
+    """Text of ``raw`` in ``encoding`` (a UTF-8 byte-order mark is dropped), or one clear error."""
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        raise ClassifierError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        shown = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        raise ClassifierError(
+            f"{name}: not {shown} ({exc.reason} at byte {exc.start}); "
+            "pass its encoding with --encoding (e.g. --encoding latin-1)"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def _decode_argument(text: str, name: str, encoding: str) -> str:
+    """An argument as typed: bytes the shell passed that were not UTF-8 reach Python as
+    lone surrogates (PEP 383); decode them with ``encoding`` instead."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    try:
+        raw = text.encode(sys.getfilesystemencoding(), "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that did not come from the shell's bytes
+        raise ClassifierError(f"{name}: not valid Unicode text (lone surrogates)") from None
+    return _decode(raw, name, encoding)
 
 
 @app.command("predict")
@@ -86,6 +125,8 @@ def predict_cli(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary (--output).")
     ] = False,
+    encoding: EncodingOption = "utf-8",
+    safe: SafeOption = False,
 ) -> None:
     """Label every sentence of texts, articles (--file), a table (--input) or stdin."""
     from classifier.cli._progress import progress_bar
@@ -97,6 +138,8 @@ def predict_cli(
             if input_path is None or texts or file:
                 raise ClassifierError("--output streams an --input file or folder; give "
                                       "--input and no texts or --file")
+            if safe or encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+                raise ClassifierError("--safe and --encoding do not apply to --output")
             run_batch(model=model, input_path=input_path, output=output,
                       text_column=text_column, id_column=id_column, split=split_sentences,
                       jobs=jobs, engine=engine.value, scheduler=scheduler, quiet=quiet)
@@ -104,8 +147,8 @@ def predict_cli(
 
     with clean_errors():
         docs, split = _gather_inputs(texts, file, input_path, text_column, id_column,
-                                     split_sentences)
-        loaded = load_model(model, fast=True)
+                                     split_sentences, encoding)
+        loaded = load_model(model, fast=True, safe=safe)
         with progress_bar(make_console(stderr=True), "tagging", len(docs)) as step:
             results = _tag(loaded, docs, split, step)
     if output_format in (OutputFormat.html, OutputFormat.markdown):

@@ -8,13 +8,18 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import TextColumn, app, clean_errors, make_console
+from classifier.cli import EncodingOption, TextColumn, app, clean_errors, make_console
 from classifier.errors import ClassifierError
 
 
 class Backend(str, Enum):
     tfidf = "tfidf"
     transformer = "transformer"
+
+
+class ArtifactFormat(str, Enum):
+    joblib = "joblib"
+    skops = "skops"
 
 
 @app.command("train")
@@ -58,6 +63,23 @@ def train_cli(
     passes: Annotated[
         int, typer.Option(min=1, help="Passes over the data with --streaming.")
     ] = 3,
+    artifact_format: Annotated[
+        ArtifactFormat | None,
+        typer.Option("--format", help="How the TF-IDF pipeline is saved: joblib (a pickle) or "
+                     "skops (loads without running code; use it for a model you share) "
+                     "\\[default: joblib]."),
+    ] = None,
+    encoding: EncodingOption = "utf-8",
+    strict: Annotated[
+        bool, typer.Option(help="Fail, instead of warning, on data problems: conflicting "
+                           "duplicates, dropped rows, rare labels, extreme imbalance.")
+    ] = False,
+    min_examples: Annotated[
+        int, typer.Option(min=1, help="Flag labels with fewer examples than this.")
+    ] = 5,
+    max_imbalance: Annotated[
+        float, typer.Option(min=1.0, help="Flag a largest/smallest label ratio above this.")
+    ] = 10.0,
 ) -> None:
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
@@ -74,6 +96,9 @@ def train_cli(
             if backend is not Backend.tfidf or config or group_column:
                 raise ClassifierError("--streaming trains its own hashed model; it takes no "
                                       "--backend, --config or --group-column")
+            if artifact_format or strict or encoding.lower() not in ("utf-8", "utf8"):
+                raise ClassifierError("--format, --strict and --encoding do not apply to "
+                                      "--streaming")
             from classifier.cli.batch import train_streaming_cli
 
             train_streaming_cli(data=data, out=out, text_column=text_column,
@@ -86,11 +111,13 @@ def train_cli(
             require_extra()
         elif epochs is not None or threads is not None:
             raise ClassifierError("--epochs and --threads apply to --backend transformer")
+        if artifact_format and backend is not Backend.tfidf:
+            raise ClassifierError("--format applies to --backend tfidf (the transformer "
+                                  "saves safetensors, which hold no code)")
         cfg = load_config(config) if config else PipelineConfig()
-        dataset = load_labeled(data, text_column, label_column, group_column)
+        dataset = load_labeled(data, text_column, label_column, group_column, encoding)
         console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
-        for reason, count in dataset.dropped.items():
-            console.print(f"[yellow]dropped {count} rows: {reason}[/]")
+        hygiene = _check_data(dataset, min_examples, max_imbalance, strict, console)
         if backend is Backend.transformer:
             model = _fine_tune(dataset, seed, epochs, threads, console)
         else:
@@ -107,12 +134,32 @@ def train_cli(
                 f"{kind}{len(result['folds'])}-fold CV macro-F1: "
                 f"{result['mean']:.3f} ± {result['std']:.3f}"
             )
+        model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
         if test:
-            report = evaluate(model, load_labeled(test, text_column, label_column))
+            test_data = load_labeled(test, text_column, label_column, encoding=encoding)
+            for reason, count in test_data.dropped.items():
+                console.print(f"test data: dropped {count} rows: {reason}", style="yellow")
+            report = evaluate(model, test_data)
             model.metadata["metrics"]["test"] = report.to_dict()
             console.print(f"test macro-F1: {report.macro_f1:.3f} on {report.n} rows")
-        save_model(model, out, force=force)
+        save_model(model, out, force=force,
+                   format=artifact_format.value if artifact_format else None)
         console.print(f"saved model to {out}")
+
+
+def _check_data(dataset, min_examples, max_imbalance, strict, console):
+    """Print the data's hygiene problems (and duplicates); fail on them with ``strict``."""
+    from classifier.hygiene import check_hygiene, require_clean
+
+    hygiene = check_hygiene(dataset, min_examples, max_imbalance)
+    for problem in hygiene.problems:
+        console.print(f"warning: {problem}", style="yellow", markup=False, highlight=False)
+    if hygiene.duplicates:
+        console.print(f"note: {hygiene.duplicates} rows repeat an earlier row (same text "
+                      "and label); they are kept", markup=False, highlight=False)
+    if strict:
+        require_clean(hygiene, dataset.source)
+    return hygiene
 
 
 def _fine_tune(dataset, seed, epochs, threads, console):
