@@ -47,7 +47,6 @@ def require_extra():
         raise MissingExtraError(
             f"the transformer backend needs {missing}, which is not installed: {INSTALL_HINT}"
         ) from None
-    transformers.utils.logging.set_verbosity_error()
     return torch, transformers, safetensors.torch
 
 
