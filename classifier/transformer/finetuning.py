@@ -98,15 +98,15 @@ def train_transformer(
         raise ClassifierError(f"weights dtype {config.weights_dtype!r}; use one of {DTYPES}")
     if config.epochs < 1:
         raise ClassifierError("epochs must be at least 1")
-    torch, transformers, st = require_extra()
+    torch, _, _ = require_extra()
     base = base_model_path()
     check_trainable(data)
     started = time.perf_counter()
     with _threads(torch, threads):
         model, history, dev = _fine_tune(data, config, random_state, base, device, on_epoch)
-    model = model.astype(config.weights_dtype)
-    if dev is not None:
-        dev["macro_f1_saved_weights"] = _macro_f1(model, *dev.pop("split"))
+        model = model.astype(config.weights_dtype)
+        if dev is not None:  # what rounding the weights for storage costs on dev
+            dev["macro_f1_saved_weights"] = _macro_f1(model, *dev.pop("split"))
     model.metadata.update({
         "backend": "transformer",
         "labels": list(model.labels),
