@@ -86,6 +86,15 @@ def quality(name, labels, predict, proba, splits) -> dict:
 
 THROUGHPUT = """
 import json, resource, sys, time
+def peak_rss_mb():
+    # VmHWM: this process only (ru_maxrss carries the parent's peak across exec on Linux)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 sys.path.insert(0, {root!r})
 texts = json.load(open({texts!r}))
 t0 = time.perf_counter()
@@ -101,7 +110,7 @@ for i in range(0, len(texts), 4096):
     predict(texts[i:i + 4096])
 seconds = time.perf_counter() - t0
 print(json.dumps({{"load_s": load, "sentences_per_s": len(texts) / seconds,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mb": peak_rss_mb()}}))
 """
 
 
@@ -116,6 +125,15 @@ def throughput(kind: str, path: Path, texts_file: Path, fast: bool = True) -> di
 ACCURATE = ROOT / "models" / "accurate"
 TRANSFORMER_THROUGHPUT = """
 import json, resource, sys, time
+def peak_rss_mb():
+    # VmHWM: this process only (ru_maxrss carries the parent's peak across exec on Linux)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 sys.path.insert(0, {root!r})
 texts = json.load(open({texts!r}))
 t0 = time.perf_counter()
@@ -129,7 +147,7 @@ for i in range(0, len(texts), 4096):
     model.predict_proba(texts[i:i + 4096])
 seconds = time.perf_counter() - t0
 print(json.dumps({{"load_s": load, "sentences_per_s": len(texts) / seconds,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_rss_mb": peak_rss_mb()}}))
 """
 
 
