@@ -92,7 +92,10 @@ def _tree(root: int) -> list[int]:
 def measure(cmd: list[str], interval: float = 0.25) -> dict:
     """Run ``cmd``; its wall time and the peak RSS of its process tree (sampled),
     plus the peak of its largest single process."""
+    import resource
+
     peak = {"tree": 0, "single": 0}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
@@ -112,7 +115,13 @@ def measure(cmd: list[str], interval: float = 0.25) -> dict:
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak["tree"] / 1024, 1),
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # CPU seconds of the run's (reaped) processes over wall seconds: how many cores it
+    # actually got; below --jobs when other work shares the machine
+    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 1),
+            "cores_used": round(cpu / seconds, 2) if seconds else None,
+            "peak_rss_mb": round(peak["tree"] / 1024, 1),
             "peak_rss_largest_process_mb": round(peak["single"] / 1024, 1),
             "stderr": stderr.strip()}
 
@@ -125,6 +134,8 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3, help="streaming training passes")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder [temp]")
+    parser.add_argument("--only", choices=["predict-local"], default=None,
+                        help="predict-local: only --jobs 1 and --jobs 2 (a quick scaling check)")
     parser.add_argument("--model", default=None, help="model folder or shipped name "
                         "[default: the default model]; copied first, so that a model "
                         "retrained during the run cannot change the figures")
@@ -139,7 +150,8 @@ def main() -> None:
     corpus, labeled = work / "corpus.jsonl", work / "labeled.jsonl"
     t0 = time.perf_counter()
     make_corpus(source, corpus, args.rows, seed=0)
-    make_corpus(source, labeled, args.train_rows, seed=1, labels=True)
+    if not args.only:
+        make_corpus(source, labeled, args.train_rows, seed=1, labels=True)
     generate_s = time.perf_counter() - t0
 
     from classifier.persistence import read_metadata, resolve_model_path
@@ -148,11 +160,13 @@ def main() -> None:
     shutil.copytree(resolve_model_path(args.model), model_dir, dirs_exist_ok=True)
     meta = read_metadata(model_dir)
     load_at_start = [round(x, 2) for x in os.getloadavg()]
+    code = _git_head()
     runs = {}
     base = [exe, "predict", "--input", str(corpus), "--id-column", "id", "--quiet",
             "--model", str(model_dir)]
-    for name, extra in [("jobs 1", ["--jobs", "1"]), ("jobs 2", ["--jobs", "2"]),
-                        ("dask, 2-worker LocalCluster", ["--engine", "dask", "--jobs", "2"])]:
+    engines = [("jobs 1", ["--jobs", "1"]), ("jobs 2", ["--jobs", "2"]),
+               ("dask, 2-worker LocalCluster", ["--engine", "dask", "--jobs", "2"])]
+    for name, extra in engines[:2] if args.only else engines:
         output = work / f"out-{name.split(',')[0].replace(' ', '')}.parquet"
         result = measure(base + ["--output", str(output)] + extra)
         result["rows_per_s"] = round(args.rows / result["seconds"], 1)
@@ -163,6 +177,11 @@ def main() -> None:
               file=sys.stderr)
         (work / "partial.json").write_text(json.dumps(runs, indent=2))  # if interrupted
 
+    if args.only:
+        speedup = runs["jobs 2"]["rows_per_s"] / runs["jobs 1"]["rows_per_s"]
+        print(json.dumps({"load_average_at_start": load_at_start, "predict": runs,
+                          "jobs2_speedup": round(speedup, 2)}, indent=2))
+        return
     model = work / "streamed"
     train = measure([exe, "train", "--streaming", "--data", str(labeled), "--out", str(model),
                      "--passes", str(args.passes), "--force"])
@@ -184,7 +203,7 @@ def main() -> None:
                    "generate_s": round(generate_s, 1)},
         "model": {"name": meta.get("name"), "created": meta.get("created"),
                   "config": meta.get("config")},
-        "code": _git_head(),
+        "code": code,
         "predict": runs,
         "jobs2_speedup": round(speedup, 2),
         "train_streaming": train,
@@ -225,13 +244,14 @@ def markdown(r: dict) -> str:
         f"{c['train_rows']:,} labeled sentences to train on. Model: "
         f"{r['model']['name']} (created {r['model']['created']}); code {r['code']}.",
         "",
-        "| predict (JSONL in, Parquet out) | rows/s | seconds | peak RSS MB (process tree) "
-        f"| largest process MB | under {t['predict_peak_rss_mb']} MB |",
-        "|---|---|---|---|---|---|",
+        "| predict (JSONL in, Parquet out) | rows/s | seconds | cores used | peak RSS MB "
+        f"(process tree) | largest process MB | under {t['predict_peak_rss_mb']} MB |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, run in r["predict"].items():
         lines.append(f"| {name} | {run['rows_per_s']:,.0f} | {run['seconds']:,.1f} | "
-                     f"{run['peak_rss_mb']:,.0f} | {run['peak_rss_largest_process_mb']:,.0f} | "
+                     f"{run.get('cores_used')} | {run['peak_rss_mb']:,.0f} | "
+                     f"{run['peak_rss_largest_process_mb']:,.0f} | "
                      f"{ok(run['peak_rss_mb'] < t['predict_peak_rss_mb'])} |")
     s = r["train_streaming"]
     lines += [

@@ -59,3 +59,25 @@ def test_train_streaming_saves_a_model_that_predicts(tiny_dir, tmp_path):
     result = run("train", "--streaming", "--data", tiny_dir / "tiny.jsonl", "--out",
                  tmp_path / "x", "--group-column", "group")
     assert result.exit_code == 1 and "--streaming" in result.output
+
+
+def test_a_killed_run_leaves_no_file_behind(tmp_path, saved_model):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"text": f"Row {i} may rise."}) + "\n"
+                              for i in range(200_000)))
+    out = tmp_path / "out.jsonl"
+    exe = [sys.executable, "-m", "classifier", "predict", "--model", str(saved_model),
+           "--input", str(source), "--output", str(out), "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(exe, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]

@@ -46,6 +46,33 @@ def run_batch(
     split: bool, jobs: int, engine: str, scheduler: str | None, quiet: bool,
 ) -> None:
     """`classifier predict --input PATH --output PATH`: stream, then one summary line."""
+    with _terminate_as_interrupt():
+        _run_batch(model, input_path, output, text_column, id_column, split, jobs, engine,
+                   scheduler, quiet)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a `kill`, a job scheduler's timeout) unwinds like Ctrl-C, so the
+    temporary output is removed instead of left behind."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_batch(model, input_path, output, text_column, id_column, split, jobs, engine,
+               scheduler, quiet) -> None:
     console = make_console(stderr=True)
     if engine == "dask":
         from classifier.engines.dask import predict_file_dask
