@@ -97,7 +97,9 @@ def measure(cmd: list[str], interval: float = 0.25) -> dict:
     peak = {"tree": 0, "single": 0}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = dict(os.environ, COLUMNS="200")  # rich: keep each summary on one line
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
     done = threading.Event()
 
     def sample() -> None:
