@@ -21,6 +21,7 @@ from classifier.pipeline import PipelineConfig, load_config  # noqa: E402
 VARIANTS: dict[str, dict] = {
     "shipped config": {},
     "- cues": {"cues": False},
+    "- official_claim boost": {"class_boost": ()},
     "- char n-grams": {"char_ngram_range": None},
     "- char, - cues (words only)": {"char_ngram_range": None, "cues": False},
     "cues x2": {"cue_weight": 2.0},
