@@ -84,7 +84,8 @@ def quality(name, labels, predict, proba, splits) -> dict:
     return out
 
 
-THROUGHPUT = """
+# Measuring code shared by the subprocess templates below (braces doubled for .format).
+PEAK_RSS = """
 import json, resource, sys, time
 def peak_rss_mb():
     # VmHWM: this process only (ru_maxrss carries the parent's peak across exec on Linux)
@@ -95,6 +96,9 @@ def peak_rss_mb():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+THROUGHPUT = PEAK_RSS + """
 sys.path.insert(0, {root!r})
 texts = json.load(open({texts!r}))
 t0 = time.perf_counter()
@@ -123,17 +127,7 @@ def throughput(kind: str, path: Path, texts_file: Path, fast: bool = True) -> di
 
 
 ACCURATE = ROOT / "models" / "accurate"
-TRANSFORMER_THROUGHPUT = """
-import json, resource, sys, time
-def peak_rss_mb():
-    # VmHWM: this process only (ru_maxrss carries the parent's peak across exec on Linux)
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+TRANSFORMER_THROUGHPUT = PEAK_RSS + """
 sys.path.insert(0, {root!r})
 texts = json.load(open({texts!r}))
 t0 = time.perf_counter()
