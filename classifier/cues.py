@@ -18,8 +18,11 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|\d[\d,.]*")
+# a word, without trailing . ’ ' - (a number keeps a trailing comma)
+_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’.-]*[A-Za-z])?|\d(?:[\d,.]*[\d,])?")
 _QUOTES = "\"“”‘’'"
+_OPENING_QUOTES = frozenset("\"“‘'")
+_CLOSING_QUOTES = frozenset("\"”’'")
 _OPEN_QUOTE = re.compile(r"^\s*[\"“‘']")
 _CLOSE_QUOTE_END = re.compile(r"[.!?,]?\s*[\"”’']\s*$")
 _QUOTE_THEN_SAYS = re.compile(
@@ -58,7 +61,12 @@ def lexicons() -> dict[str, frozenset[str]]:
 
 
 def _words(text: str) -> list[str]:
-    return [w.strip(".’'-") or w for w in _WORD.findall(text)]
+    return _WORD.findall(text)
+
+
+def _lower(words: list[str]) -> list[str]:
+    """The words in lower case (words hold no spaces: one join, one split)."""
+    return " ".join(words).lower().split(" ") if words else []
 
 
 def _subject_kind(words: list[str], lex) -> dict[str, float]:
@@ -79,9 +87,11 @@ def _subject_kind(words: list[str], lex) -> dict[str, float]:
     return kind
 
 
-def _find_attribution(text: str, lex) -> tuple[str, list[str], str]:
-    """(kind, subject words, rest of the sentence) of the sentence's attribution, if any."""
-    body = _DATELINE.sub("", text.strip())
+def _find_attribution(body: str, words: list[str], lex) -> tuple[str, list[str], str | None]:
+    """(kind, subject words, rest of the sentence) of the sentence's attribution, if any.
+
+    ``words`` are ``body``'s words; the rest is ``None`` when it is the whole body.
+    """
     according = _ACCORDING.search(body) if "ccording" in body else None
     if according:
         rest = body[: according.start()] + body[according.end():]
@@ -92,46 +102,59 @@ def _find_attribution(text: str, lex) -> tuple[str, list[str], str]:
         return "possessive", _words(possessive.group(1))[-6:], rest
     verbs = lex["reporting_verbs"]
     # trailing: the last clause (after a comma or a closing quote) holds the verb
-    cut = max(body.rfind(","), max(body.rfind(q) for q in "”\"’") if body else -1)
+    cut = max(body.rfind(","), body.rfind("”"), body.rfind('"'), body.rfind("’"))
     if 0 < cut < len(body) - 1:
         tail = _words(body[cut + 1:])
-        if 0 < len(tail) <= 14 and any(w.lower() in verbs for w in tail):
+        if 0 < len(tail) <= 14 and not verbs.isdisjoint([w.lower() for w in tail]):
             subject = [w for w in tail if w.lower() not in verbs]
             return "trailing", subject[:8], body[:cut]
-    words = _words(body)
     for i, word in enumerate(words[:12]):
-        if word.lower() in verbs and i > 0 and not _OPEN_QUOTE.match(body):
+        if i > 0 and word.lower() in verbs and not _OPEN_QUOTE.match(body):
             rest = body.split(word, 1)[1] if word in body else body
             return "leading", words[:i][-8:], rest
-    return "", [], body
+    return "", [], None
+
+
+_LOWERS_TO_ASCII = frozenset("\u212a\u0130")  # Kelvin sign -> k, dotted I -> i + dot
+_NOBODY = dict.fromkeys(("official", "commentator", "private", "pronoun", "name"), 0.0)
+_FIGURE_WORDS = ("figures", "data", "statistics", "records", "filing", "documents")
 
 
 def cue_vector(text: str) -> list[float]:
     """The cue features of one sentence, in the order of ``NAMES``."""
     lex = lexicons()
-    kind, subject, rest = _find_attribution(text, lex)
-    who = _subject_kind(subject, lex) if kind else dict.fromkeys(
-        ("official", "commentator", "private", "pronoun", "name"), 0.0)
-    rest_words = [w.lower() for w in _words(rest)]
-    all_words = _words(text.lower())
+    stripped = text.strip()
+    body = _DATELINE.sub("", stripped)
+    body_words = _words(body)
+    kind, subject, rest = _find_attribution(body, body_words, lex)
+    who = _subject_kind(subject, lex) if kind else _NOBODY
+    body_lower = _lower(body_words)
+    rest_words = body_lower if rest is None else _lower(_words(rest))
+    lower = text.lower()
+    # lower-casing first finds the same words unless a character lower-cases to ASCII
+    same = body is stripped or body == stripped
+    all_words = body_lower if same and not _LOWERS_TO_ASCII.intersection(text) else (
+        _words(lower))
     tokens = set(all_words)
-    hedges = sum(w in lex["hedges"] for w in rest_words)
-    interp = sum(w in lex["interpretive"] for w in rest_words)
-    future = float(any(w in lex["future"] for w in rest_words))
+    hedge_words, interp_words = lex["hedges"], lex["interpretive"]
+    hedges = len([w for w in rest_words if w in hedge_words])
+    interp = len([w for w in rest_words if w in interp_words])
+    future = float(not lex["future"].isdisjoint(rest_words))
     unofficial = float(bool(kind) and bool(who["commentator"] or who["private"]))
     official = float(bool(kind) and not unofficial and bool(
         who["official"] or who["name"] or kind in ("according", "possessive")))
-    quoted = any(q in text for q in _QUOTES)
+    has_quote = float('"' in text or "“" in text or "”" in text or "‘" in text)
+    quoted = has_quote or "’" in text or "'" in text
     quote_says = float(quoted and bool(_QUOTE_THEN_SAYS.search(text)))
-    starts_quote = float(bool(_OPEN_QUOTE.match(text)))
-    ends_quote = float(bool(_CLOSE_QUOTE_END.search(text)))
-    has_quote = float(any(q in text for q in _QUOTES[:4]))
+    starts_quote = float(text.lstrip()[:1] in _OPENING_QUOTES)
+    ends_quote = float(text.rstrip()[-1:] in _CLOSING_QUOTES)
+    figures = any(w in lower for w in _FIGURE_WORDS) and bool(_FIGURES_SHOW.search(text))
     n = len(all_words)
     h, i = float(hedges > 0), float(interp > 0)
     return [
         float(bool(kind)), float(kind == "leading"), float(kind == "trailing"),
         float(kind == "according"), float(kind == "possessive"),
-        float(bool(_FIGURES_SHOW.search(text))), quote_says,
+        float(figures), quote_says,
         who["official"], who["name"], who["commentator"], who["private"], who["pronoun"],
         official, unofficial,
         starts_quote, ends_quote, float(starts_quote and ends_quote and not kind), has_quote,
@@ -149,8 +172,12 @@ def cue_vector(text: str) -> list[float]:
 
 def cue_matrix(texts):
     """Cue features of many sentences as a dense ``(n, len(NAMES))`` float array."""
+    from itertools import chain
+
     import numpy as np
 
-    return np.array([cue_vector(t) for t in texts], dtype=np.float64).reshape(
-        len(texts), len(NAMES)
+    width = len(NAMES)
+    values = chain.from_iterable(map(cue_vector, texts))
+    return np.fromiter(values, dtype=np.float64, count=len(texts) * width).reshape(
+        len(texts), width
     )

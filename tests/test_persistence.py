@@ -346,3 +346,19 @@ def test_other_sklearn_version_warns_once_with_both_versions(
 
             load_skops(path / "model.skops")
     assert len(raw) > 1
+
+
+@pytest.mark.parametrize("char_range", [(1, 3), (3, 5)])
+def test_fast_scorer_matches_with_and_without_the_vectorised_index(tiny_data, tmp_path,
+                                                                   char_range):
+    from classifier.pipeline import PipelineConfig
+    from classifier.training import train
+
+    config = PipelineConfig(char_ngram_range=char_range, min_df=1, sublinear_tf=True)
+    model = train(tiny_data, config, cv=0)
+    fast = load_model(save_model(model, tmp_path / "m"), fast=True)
+    char = fast._blocks[1]
+    assert (char.index is None) == (char_range[0] == 1)  # (1, n) falls back to strings
+    texts = tiny_data.texts + ["", "  x  ", "ÉTÉ 2024 — ça va?"]
+    np.testing.assert_allclose(fast.predict_proba(texts), model.predict_proba(texts),
+                               rtol=0, atol=1e-9)
