@@ -286,6 +286,37 @@ def main() -> None:
     print(markdown(payload))
 
 
+def targets(r: dict) -> list[tuple[str, str, bool]]:
+    """(target, measured value, met) for every target of issue 7, shipped model."""
+    q = {row["system"]: row for row in r["quality"]}
+    shipped, naive, rule = (q["shipped (tfidf)"], q["naive tfidf+logreg"],
+                            q["cue-word rule"])
+    rows = []
+    for split in ("test", "shift"):
+        f1 = shipped[split]["macro_f1"]
+        gain_naive = f1 - naive[split]["macro_f1"]
+        gain_rule = f1 - rule[split]["macro_f1"]
+        recall = shipped[split]["official_claim_recall"]
+        rows += [
+            (f"{split} macro-F1 >= naive + 0.05", f"+{gain_naive:.3f}", gain_naive >= 0.05),
+            (f"{split} macro-F1 >= cue rule + 0.10", f"+{gain_rule:.3f}", gain_rule >= 0.10),
+            (f"{split} official_claim recall >= 0.85", f"{recall:.2f}", recall >= 0.85),
+        ]
+    speed = r["speed"]["shipped (numpy path)"]["sentences_per_s"]
+    naive_speed = r["speed"]["naive tfidf+logreg"]["sentences_per_s"]
+    cold = r["cold_start"]["classifier_predict_s"]
+    return rows + [
+        ("sentences/s >= 25,000 (1 process)", f"{speed:,.0f}", speed >= 25_000),
+        ("sentences/s >= naive baseline", f"{speed:,.0f} vs {naive_speed:,.0f}",
+         speed >= naive_speed),
+        ("cold `classifier predict` <= 0.6 s", f"{cold} s", cold <= 0.6),
+        ("training < 60 s", f"{r['train_seconds']['shipped']} s",
+         r["train_seconds"]["shipped"] < 60),
+        ("model < 25 MB", f"{r['model_size_mb']['shipped']} MB",
+         r["model_size_mb"]["shipped"] < 25),
+    ]
+
+
 def markdown(r: dict) -> str:
     lines = [
         f"Machine: {r['machine']['cores']} cores, Python {r['machine']['python']}. "
@@ -317,6 +348,9 @@ def markdown(r: dict) -> str:
         f"- cold `classifier predict \"One sentence.\"`: median {c['classifier_predict_s']} s "
         f"over {c['runs']} runs (`python -c pass`: {c['python_pass_s']} s)",
     ]
+    lines += ["", "| target (issue 7) | measured | met |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |"
+              for name, value, ok in targets(r)]
     a = r.get("accurate")
     if a:
         lines += [
