@@ -98,17 +98,16 @@ class CharNgramIndex:
     def build(cls, terms: list[str], low: int, high: int, lowercase: bool):
         if not 2 <= low <= 3 or high < low:
             return None
-        alphabet = sorted(set(chain.from_iterable(terms)) | {" "})
+        joined = "".join(terms)
+        alphabet = sorted(set(joined) | {" "})
         bits = _pack_width(len(alphabet), high)
-        if bits is None or any(not low <= len(t) <= high for t in terms):
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        if bits is None or not ((low <= lengths) & (lengths <= high)).all():
             return None
         codes = np.zeros(ord(alphabet[-1]) + 1, dtype=np.uint64)
         codes[[ord(c) for c in alphabet]] = np.arange(1, len(alphabet) + 1, dtype=np.uint64)
-        code_of = {c: i + 1 for i, c in enumerate(alphabet)}
-        keys = np.array(
-            [sum(code_of[c] << (bits * j) for j, c in enumerate(t)) for t in terms],
-            dtype=np.uint64,
-        )
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        keys = _pack(codes[points], lengths, 1 << bits)
         return cls(KeyTable(keys, np.arange(len(terms))), codes, bits, low, high, lowercase)
 
     def match(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -157,16 +156,17 @@ class WordNgramIndex:
     @classmethod
     def build(cls, terms: list[str], token_pattern: str, low: int, high: int,
               lowercase: bool):
-        parts = [t.split(" ") for t in terms]
-        if any(not low <= len(p) <= high for p in parts):
+        lengths = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64,
+                              count=len(terms))
+        if not ((low <= lengths) & (lengths <= high)).all():
             return None
-        tokens = sorted(set(chain.from_iterable(parts)))
-        token_ids = {tok: i + 1 for i, tok in enumerate(tokens)}
+        flat = " ".join(terms).split(" ") if terms else []
+        tokens, inverse = np.unique(np.array(flat, dtype=str), return_inverse=True)
+        token_ids = dict(zip(tokens.tolist(), range(1, len(tokens) + 1)))
         width = len(tokens) + 1
         if width ** high >= 1 << 63:
             return None
-        keys = np.array([_word_key([token_ids[t] for t in p], width) for p in parts],
-                        dtype=np.uint64)
+        keys = _pack(inverse.astype(np.uint64) + np.uint64(1), lengths, width)
         table = KeyTable(keys, np.arange(len(terms)))
         return cls(re.compile(token_pattern), token_ids, table, width, low, high, lowercase)
 
@@ -205,8 +205,14 @@ class WordNgramIndex:
         return np.concatenate(rows), np.concatenate(cols)
 
 
-def _word_key(ids: list[int], width: int) -> int:
-    return sum(i * width ** j for j, i in enumerate(ids))
+def _pack(symbols: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
+    """One key per term, ``sum(symbol_j * base**j)``, from the terms' symbols laid end to end."""
+    if lengths.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(symbols.size) - np.repeat(starts, lengths)
+    weights = np.power(np.uint64(base), position.astype(np.uint64))
+    return np.add.reduceat(symbols.astype(np.uint64) * weights, starts)
 
 
 def tfidf_scores(rows, cols, n_rows, idf, coef_by_class, sublinear: bool) -> np.ndarray:
