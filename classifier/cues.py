@@ -87,10 +87,12 @@ def _subject_kind(words: list[str], lex) -> dict[str, float]:
     return kind
 
 
-def _find_attribution(body: str, words: list[str], lex) -> tuple[str, list[str], str | None]:
+def _find_attribution(body: str, words: list[str], lower: list[str],
+                      lex) -> tuple[str, list[str], str | None]:
     """(kind, subject words, rest of the sentence) of the sentence's attribution, if any.
 
-    ``words`` are ``body``'s words; the rest is ``None`` when it is the whole body.
+    ``words`` are ``body``'s words, ``lower`` the same in lower case; the rest is
+    ``None`` when it is the whole body.
     """
     according = _ACCORDING.search(body) if "ccording" in body else None
     if according:
@@ -101,6 +103,8 @@ def _find_attribution(body: str, words: list[str], lex) -> tuple[str, list[str],
         rest = body[: possessive.start()] + body[possessive.end():]
         return "possessive", _words(possessive.group(1))[-6:], rest
     verbs = lex["reporting_verbs"]
+    if verbs.isdisjoint(lower):  # no reporting verb: neither a trailing nor a leading one
+        return "", [], None
     # trailing: the last clause (after a comma or a closing quote) holds the verb
     cut = max(body.rfind(","), body.rfind("”"), body.rfind('"'), body.rfind("’"))
     if 0 < cut < len(body) - 1:
@@ -126,9 +130,9 @@ def cue_vector(text: str) -> list[float]:
     stripped = text.strip()
     body = _DATELINE.sub("", stripped)
     body_words = _words(body)
-    kind, subject, rest = _find_attribution(body, body_words, lex)
-    who = _subject_kind(subject, lex) if kind else _NOBODY
     body_lower = _lower(body_words)
+    kind, subject, rest = _find_attribution(body, body_words, body_lower, lex)
+    who = _subject_kind(subject, lex) if kind else _NOBODY
     rest_words = body_lower if rest is None else _lower(_words(rest))
     lower = text.lower()
     # lower-casing first finds the same words unless a character lower-cases to ASCII

@@ -11,7 +11,7 @@ counts equal scikit-learn's ``char_wb`` and ``word`` analyzers' (tests).
 from __future__ import annotations
 
 import re
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -48,17 +48,20 @@ class KeyTable:
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The value of every key, ``-1`` where the key is absent."""
-        out = np.full(keys.size, -1, dtype=np.int64)
-        active = np.arange(keys.size)
         slot = self._slot(keys)
-        with np.errstate(over="ignore"):
-            while active.size:
-                found = self.keys[slot]
-                hit = found == keys[active]
-                out[active[hit]] = self.values[slot[hit]]
-                again = ~hit & (found != 0)
-                active = active[again]
-                slot = (slot[again] + np.uint64(1)) & self.mask
+        found = self.keys[slot]
+        out = self.values[slot]
+        missed = found != keys
+        out[missed] = -1
+        active = np.flatnonzero(missed & (found != 0))  # probe on: the slot was taken
+        slot = slot[active]
+        while active.size:
+            slot = (slot + np.uint64(1)) & self.mask
+            found = self.keys[slot]
+            hit = found == keys[active]
+            out[active[hit]] = self.values[slot[hit]]
+            again = ~hit & (found != 0)
+            active, slot = active[again], slot[again]
         return out
 
 
@@ -177,7 +180,7 @@ class WordNgramIndex:
         findall, get = self.pattern.findall, self.token_ids.get
         tokens = [findall(t) for t in texts]
         lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        ids = np.fromiter((get(tok, 0) for tok in chain.from_iterable(tokens)),
+        ids = np.fromiter(map(get, chain.from_iterable(tokens), repeat(0)),
                           dtype=np.uint64, count=int(lengths.sum()))
         owner = np.repeat(np.arange(len(texts)), lengths)
         rows, cols = [], []
