@@ -140,3 +140,12 @@ def test_installed_command_runs_in_a_subprocess(tmp_path):
     bad = subprocess.run([exe, "evaluate", "--data", "nope.csv"], capture_output=True,
                          text=True, cwd=tmp_path)
     assert bad.returncode == 1 and bad.stderr.strip() == "error: nope.csv: no such file"
+
+
+@pytest.mark.parametrize(("command", "text"), [
+    ("train", "[default: 4]"), ("predict", "[default: row number]"),
+    ("predict", "[default: start a local cluster]"),
+])
+def test_help_shows_defaults_written_in_brackets(command, text):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0 and text in result.output

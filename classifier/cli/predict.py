@@ -93,7 +93,7 @@ def predict_cli(
     model: ModelOption = None,
     text_column: TextColumn = "text",
     id_column: Annotated[
-        str | None, typer.Option(help="Column of row ids for --input [default: row number].")
+        str | None, typer.Option(help="Column of row ids for --input \\[default: row number].")
     ] = None,
     split_sentences: Annotated[
         bool,
@@ -120,7 +120,7 @@ def predict_cli(
     ] = Engine.local,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (tcp://host:8786) "
-                                 "[default: start a local cluster].")
+                                 "\\[default: start a local cluster].")
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary (--output).")
