@@ -51,7 +51,7 @@ def train_cli(
                               "fine-tuned MiniLM, more accurate (needs the transformer extra).")
     ] = Backend.tfidf,
     epochs: Annotated[
-        int | None, typer.Option(min=1, help="Fine-tuning epochs (transformer) [default: 4].")
+        int | None, typer.Option(min=1, help="Fine-tuning epochs (transformer) \\[default: 4].")
     ] = None,
     threads: Annotated[
         int | None, typer.Option(min=1, help="CPU threads for fine-tuning (transformer).")
