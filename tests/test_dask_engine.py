@@ -85,3 +85,91 @@ def test_dask_reads_a_folder_of_articles(cluster, saved_model, tiny_data, tmp_pa
     got = pq.read_table(tmp_path / "dask.parquet").to_pylist()
     assert got == pq.read_table(tmp_path / "local.parquet").to_pylist()
     assert got[-1]["id"] == "12.txt" and got[-1]["error"].startswith("text not UTF-8")
+
+
+def test_workers_load_the_model_once_from_its_folder_without_scikit_learn(
+        articles, saved_model, tmp_path, monkeypatch):
+    from classifier.engines import dask as engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the client loaded the model")
+
+    monkeypatch.setattr("classifier.persistence.load_model", refuse)
+    source = articles / "in.jsonl"
+
+    def state():
+        import sys
+
+        from classifier.engines.dask import _MODELS
+        return ([(key[0], type(model).__name__, id(model)) for key, model in _MODELS.items()],
+                sorted(m for m in ("sklearn", "dask.dataframe") if m in sys.modules))
+
+    with engine.connect(workers=1) as client:  # the engine's own LocalCluster
+        address = client.scheduler.address
+        predict_file_dask(str(saved_model), source, tmp_path / "a.parquet", scheduler=address,
+                          part_bytes=1000)
+        first = list(client.run(state).values())
+        predict_file_dask(str(saved_model), source, tmp_path / "b.parquet", scheduler=address,
+                          part_bytes=1000)
+        second = list(client.run(state).values())
+    assert first == second  # the same model object: loaded once for both runs
+    assert first[0] == ([(str(saved_model.resolve()), "FastModel", first[0][0][0][2])], [])
+    assert (pq.read_table(tmp_path / "a.parquet").to_pylist()
+            == pq.read_table(tmp_path / "b.parquet").to_pylist())
+
+
+def test_a_model_object_is_still_shipped_as_it_is(cluster, articles, tiny_model, tmp_path):
+    source = articles / "in.jsonl"
+    predict_file(tiny_model, source, tmp_path / "local.parquet")
+    predict_file_dask(tiny_model, source, tmp_path / "dask.parquet", part_bytes=1000,
+                      scheduler=cluster.scheduler_address)
+    assert (pq.read_table(tmp_path / "dask.parquet").to_pylist()
+            == pq.read_table(tmp_path / "local.parquet").to_pylist())
+
+
+def test_worker_model_checks_the_key_and_finds_a_shipped_model_by_name(saved_model):
+    from classifier.engines.dask import ModelRef, model_for_workers, worker_model
+    from classifier.errors import ModelFileError
+
+    ref, labels = model_for_workers(str(saved_model))
+    assert ref.name is None and labels == worker_model(ref).labels
+    with pytest.raises(ModelFileError, match="differs from the client's"):
+        worker_model(ModelRef(ref.folder, None, "0" * 16))
+    shipped, _ = model_for_workers(None)
+    assert shipped.name == "default"
+    elsewhere = ModelRef("/nowhere/default", shipped.name, shipped.key)  # another machine
+    assert worker_model(elsewhere).labels == labels
+
+
+def test_dask_reports_progress_up_to_the_whole_input(cluster, articles, saved_model,
+                                                     tmp_path):
+    seen = []
+    result = predict_file_dask(str(saved_model), articles / "in.jsonl",
+                               tmp_path / "out.parquet", part_bytes=1000,
+                               scheduler=cluster.scheduler_address, on_progress=seen.append)
+    assert len(seen) == len(list((tmp_path / "out.parquet").iterdir())) > 2
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert seen[-1].done == seen[-1].total == (articles / "in.jsonl").stat().st_size
+    assert seen[-1].rows_in == result.rows_in == 24
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_cli_dask_progress_bar_on_a_terminal_only_unless_quiet(cluster, articles, saved_model,
+                                                               tmp_path, monkeypatch, quiet):
+    import io
+
+    from rich.console import Console
+
+    from classifier.cli import batch
+
+    for terminal in (True, False):
+        console = Console(file=io.StringIO(), force_terminal=terminal, width=200,
+                          color_system=None)
+        monkeypatch.setattr(batch, "make_console", lambda stderr=False, c=console: c)
+        batch.run_batch(model=str(saved_model), input_path=articles / "in.jsonl",
+                        output=tmp_path / "out.parquet", text_column="text", id_column=None,
+                        split=False, jobs=2, engine="dask",
+                        scheduler=cluster.scheduler_address, quiet=quiet)
+        shown = console.file.getvalue()
+        assert ("rows/s" in shown and "predicting" in shown) == (terminal and not quiet)
+        assert ("wrote 24 rows for 24 input rows" in shown) == (not quiet)

@@ -74,30 +74,28 @@ def _terminate_as_interrupt():
 def _run_batch(model, input_path, output, text_column, id_column, split, jobs, engine,
                scheduler, quiet) -> None:
     console = make_console(stderr=True)
-    if engine == "dask":
-        from classifier.engines.dask import predict_file_dask
+    if scheduler and engine != "dask":
+        raise ClassifierError("--scheduler applies to --engine dask")
+    options = dict(text_column=text_column, id_column=id_column, split=split)
+    with _progress(console, "predicting", quiet) as (progress, task):
 
-        if not quiet:
-            where = scheduler or f"a local cluster of {jobs or 'all'} worker processes"
-            console.print(f"running on {where}...")
-        result = predict_file_dask(model, input_path, output, text_column=text_column,
-                                   id_column=id_column, split=split, scheduler=scheduler,
-                                   workers=jobs or None)
-    else:
-        if scheduler:
-            raise ClassifierError("--scheduler applies to --engine dask")
-        from classifier.batch import predict_file
+        def update(p) -> None:
+            rate = p.rows_in / p.seconds if p.seconds else 0.0
+            progress.update(task, completed=p.done, total=p.total, rows=p.rows_in, rate=rate)
 
-        with _progress(console, "predicting", quiet) as (progress, task):
+        if engine == "dask":
+            from classifier.engines.dask import predict_file_dask
 
-            def update(p) -> None:
-                rate = p.rows_in / p.seconds if p.seconds else 0.0
-                progress.update(task, completed=p.done, total=p.total, rows=p.rows_in,
-                                rate=rate)
+            if not quiet:
+                where = scheduler or f"a local cluster of {jobs or 'all'} worker processes"
+                console.print(f"running on {where}...")
+            result = predict_file_dask(model, input_path, output, scheduler=scheduler,
+                                       workers=jobs or None, on_progress=update, **options)
+        else:
+            from classifier.batch import predict_file
 
-            result = predict_file(model, input_path, output, text_column=text_column,
-                                  id_column=id_column, split=split, jobs=jobs,
-                                  on_progress=update)
+            result = predict_file(model, input_path, output, jobs=jobs, on_progress=update,
+                                  **options)
     if not quiet:
         errors = f", {result.errors:,} with an error" if result.errors else ""
         console.print(

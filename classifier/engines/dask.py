@@ -2,30 +2,93 @@
 
 The input is planned into parts that start on record boundaries and know their
 first row number (``classifier.chunks.plan_parts``); ``dask.dataframe.from_map``
-reads them, ``map_partitions`` scores each partition with the loaded model
-(sent to each worker once) through the same ``score_chunk`` as the local
-engine, and ``to_parquet`` writes one file per partition into a temporary
-folder that is renamed into place at the end. Rows are numbered and ordered as
-in the local engine, so both give the same rows.
+reads them, and ``map_partitions`` scores each partition through the same
+``score_chunk`` as the local engine and writes it as ``part-NNNNN.parquet`` into
+a temporary folder that is renamed into place at the end. Rows are numbered and
+ordered as in the local engine, so both give the same rows. The driver gathers
+each partition's counts as it finishes (progress, and the totals).
+
+A saved model travels as its folder (``ModelRef``): each worker process loads
+it once, with the NumPy scorer when there is one, and the client reads only its
+labels. A ``Model`` object is sent to the workers as it is.
 
 Needs the ``dask`` extra (``pip install 'classifier[dask]'``). On a remote
 cluster the workers must have ``classifier`` installed and see the input and
-output paths (a shared file system).
+output paths (a shared file system), and the model folder unless it is a
+shipped model.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import os
 import shutil
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.batch import BatchResult, resolve_model, score_chunk
-from classifier.chunks import Part, RawChunk, iter_chunks, output_schema, plan_parts
-from classifier.errors import ClassifierError, DataError, MissingExtraError
+from classifier.batch import BatchProgress, BatchResult, score_chunk
+from classifier.chunks import Part, RawChunk, input_size, iter_chunks, output_schema, plan_parts
+from classifier.errors import ClassifierError, DataError, MissingExtraError, ModelFileError
 
+COUNTS = ("partition", "rows_in", "rows_out", "errors")
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'classifier[dask]'"
-RAW_COLUMNS = ("row", "id", "text", "error")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A saved model as workers find it: its folder, its shipped name (for workers
+    that do not see the folder), and a key of its checksums."""
+
+    folder: str
+    name: str | None
+    key: str
+
+
+# Each worker process keeps the model it loaded here, by folder and key.
+_MODELS: dict[tuple[str, str], object] = {}
+
+
+def model_key(metadata: dict) -> str:
+    """A short digest of a model's artifact checksums: changes whenever the model does."""
+    files = json.dumps(metadata.get("files") or {}, sort_keys=True)
+    return hashlib.sha256(files.encode()).hexdigest()[:16]
+
+
+def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
+    """What to send the workers for ``model``, and its labels, without loading it
+    here (a ``Model`` object is sent as it is)."""
+    from classifier.model import Model
+    from classifier.persistence import models_dirs, read_metadata, resolve_model_path
+
+    if isinstance(model, Model):
+        return model, tuple(model.labels)
+    folder = resolve_model_path(model).resolve()
+    metadata = read_metadata(folder)
+    shipped = folder.parent in {d.resolve() for d in models_dirs()}
+    ref = ModelRef(str(folder), folder.name if shipped else None, model_key(metadata))
+    return ref, tuple(metadata["labels"])
+
+
+def worker_model(model):
+    """The model a task was given: loaded once per process for a ``ModelRef``."""
+    if not isinstance(model, ModelRef):
+        return model
+    loaded = _MODELS.get((model.folder, model.key))
+    if loaded is None:
+        from classifier.persistence import load_model, read_metadata, resolve_model_path
+
+        where = model.folder if Path(model.folder).is_dir() or not model.name else model.name
+        folder = resolve_model_path(where)
+        if model_key(read_metadata(folder)) != model.key:
+            raise ModelFileError(f"{folder}: this worker's copy of the model differs from "
+                                 "the client's")
+        _MODELS.clear()  # one model per worker: a long-lived cluster does not pile them up
+        loaded = _MODELS[(model.folder, model.key)] = load_model(folder, fast=True)
+    return loaded
 
 
 def require_extra() -> None:
@@ -42,6 +105,12 @@ def _raw_schema():
 
     return pa.schema([("row", pa.int64()), ("id", pa.string()), ("text", pa.string()),
                       ("error", pa.string())])
+
+
+def _counts_schema():
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.int64()) for name in COUNTS])
 
 
 def _frame(table):
@@ -68,21 +137,39 @@ def score_partition(frame, model, split: bool):
     """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise."""
     import pyarrow as pa
 
+    model = worker_model(model)
     table = pa.Table.from_pandas(frame, schema=_raw_schema(), preserve_index=False)
     rows, ids = table.column("row").to_pylist(), table.column("id").to_pylist()
     texts, errors = table.column("text").to_pylist(), table.column("error").to_pylist()
+    del frame, table
     batches, step = [], 1000
     for lo in range(0, len(rows), step):
         chunk = RawChunk(rows[lo], ids[lo:lo + step], texts[lo:lo + step], errors[lo:lo + step])
         batches.append(score_chunk(model, chunk, split))
     schema = output_schema(model.labels)
-    return _frame(pa.Table.from_batches(batches, schema) if batches else schema.empty_table())
+    return pa.Table.from_batches(batches, schema) if batches else schema.empty_table()
+
+
+def predict_partition(frame, model, split: bool, folder: str, partition_info=None):
+    """Score one partition and write it to ``folder/part-NNNNN.parquet``; its counts
+    (partition, input rows, output rows, error rows) as a one-row frame."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    number = partition_info["number"]
+    table = score_partition(frame, model, split)
+    pq.write_table(table, Path(folder) / f"part-{number:05d}.parquet")
+    rows_in = len(pc.unique(table.column("row"))) if table.num_rows else 0
+    counts = [number, rows_in, table.num_rows, table.num_rows - table.column("error").null_count]
+    return _frame(pa.table({k: [v] for k, v in zip(COUNTS, counts)}))
 
 
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None):
     """A ``distributed.Client``: attached to ``scheduler`` when given, else to a new
     ``LocalCluster`` of ``workers`` single-threaded worker processes."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -96,8 +183,14 @@ def connect(scheduler: str | None = None, workers: int | None = None):
         return
     from classifier.batch import default_jobs
 
-    with LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
-                      processes=True, dashboard_address=None) as cluster, \
+    # Memory: the system allocator hands freed Arrow buffers back (mimalloc, the default,
+    # keeps tens of MB per worker), and without a dashboard the workers' statistical
+    # profiler only piles up samples (and costs time).
+    pool = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
+                         processes=True, dashboard_address=None,
+                         env={"ARROW_DEFAULT_MEMORY_POOL": pool}) as cluster, \
             Client(cluster) as client:
         yield client
 
@@ -105,14 +198,16 @@ def connect(scheduler: str | None = None, workers: int | None = None):
 def predict_file_dask(
     model, input_path: str | Path, output_path: str | Path, *, text_column: str = "text",
     id_column: str | None = None, split: bool = False, scheduler: str | None = None,
-    workers: int | None = None, part_bytes: int = 16 << 20,
+    workers: int | None = None, part_bytes: int = 2 << 20,
+    on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """``classifier.batch.predict_file`` on a Dask cluster; writes a Parquet folder.
 
     Parameters
     ----------
     model : Model, str, Path or None
-        A loaded model, or a model folder or shipped name (``None``: the default).
+        A loaded model, or a model folder or shipped name (``None``: the default),
+        which each worker loads once (the client reads only its labels).
     output_path : str or Path
         A folder ending in ``.parquet``, holding ``part-NNNNN.parquet`` files in
         input order (read it with ``pyarrow.parquet.read_table(output_path)``).
@@ -121,53 +216,66 @@ def predict_file_dask(
         ``LocalCluster`` of ``workers`` processes is started for the run.
     part_bytes : int
         Target size of one partition of a JSONL or CSV input.
+    on_progress : callable, optional
+        Called with a ``BatchProgress`` as each partition is written (in any order).
     """
     require_extra()
-    import dask
-    import dask.dataframe as dd
-
     output_path = Path(output_path)
     if output_path.suffix.lower() != ".parquet":
         raise DataError(f"{output_path}: the Dask engine writes Parquet; name the output "
                         "*.parquet")
     _check_replaceable(output_path)
     started = time.perf_counter()
-    loaded = resolve_model(model)
+    shipped, labels = model_for_workers(model)
     parts = plan_parts(input_path, part_bytes=part_bytes, text_column=text_column)
-    schema = output_schema(loaded.labels)
     tmp = output_path.with_name(f".{output_path.name}.dask.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    with connect(scheduler, workers) as client:
-        raw = dd.from_map(read_part, parts, args=(text_column, id_column),
-                          meta=_frame(_raw_schema().empty_table()), enforce_metadata=False)
-        scored = raw.map_partitions(score_partition, dask.delayed(loaded, pure=True), split,
-                                    meta=_frame(schema.empty_table()), enforce_metadata=False)
-        try:
-            scored.to_parquet(tmp, write_index=False, schema=schema, write_metadata_file=False,
-                              name_function=lambda i: f"part-{i:05d}.parquet")
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        workers_used = len(client.scheduler_info().get("workers", {})) or 1
-    rows_in, rows_out, errors = _count(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        with connect(scheduler, workers) as client:
+            counts = _run(client, parts, shipped, labels, text_column, id_column, split, tmp,
+                          started, on_progress)
+            workers_used = len(client.scheduler_info().get("workers", {})) or 1
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     _replace_folder(tmp, output_path)
-    return BatchResult(str(input_path), str(output_path), rows_in, rows_out, errors,
+    return BatchResult(str(input_path), str(output_path), *counts,
                        time.perf_counter() - started, "dask", workers_used)
 
 
-def _count(folder: Path) -> tuple[int, int, int]:
-    """(input rows, output rows, error rows) of a written prediction folder."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+def _run(client, parts, model, labels, text_column, id_column, split, tmp: Path, started,
+         on_progress) -> tuple[int, int, int]:
+    """Read, score and write every part on the cluster; (rows in, rows out, errors)."""
+    import dask
+    import dask.dataframe as dd
+    from distributed import as_completed
 
-    rows_in = rows_out = errors = 0
-    for path in sorted(folder.glob("*.parquet")):
-        table = pq.read_table(path, columns=["row", "error"])
-        rows_out += table.num_rows
-        errors += table.num_rows - table.column("error").null_count
-        if table.num_rows:
-            rows_in += len(pc.unique(table.column("row")))
-    return rows_in, rows_out, errors
+    if not isinstance(model, ModelRef):  # a Model object: sent to each worker once
+        model = dask.delayed(model, pure=True)
+    # the frames hold Arrow strings already: no conversion step (nor dask.dataframe
+    # imported on the workers for it)
+    with dask.config.set({"dataframe.convert-string": False}):
+        raw = dd.from_map(read_part, parts, args=(text_column, id_column),
+                          meta=_frame(_raw_schema().empty_table()), enforce_metadata=False)
+        written = raw.map_partitions(predict_partition, model, split, str(tmp),
+                                     meta=_frame(_counts_schema().empty_table()),
+                                     enforce_metadata=False)
+        futures = client.compute(written.to_delayed())
+    sizes = [input_size(part) for part in parts]
+    total, done, totals = sum(sizes), 0, [0, 0, 0]
+    try:
+        for future in as_completed(futures):
+            number, *counts = future.result().iloc[0].tolist()
+            totals = [a + b for a, b in zip(totals, counts)]
+            done += sizes[number]
+            if on_progress:
+                on_progress(BatchProgress(done, total, totals[0], totals[1],
+                                          time.perf_counter() - started))
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return totals[0], totals[1], totals[2]
 
 
 def _check_replaceable(path: Path) -> None:
