@@ -4,13 +4,15 @@ The I/O edge of batch prediction and out-of-core training. An input is a JSONL,
 CSV or Parquet file, or a folder of ``.txt`` articles; it is read as ``Part``\\ s
 (byte ranges, row groups or runs of files, so that a cluster can read them
 independently), each yielding ``RawChunk``\\ s of at most ``chunk_rows`` rows.
-Nothing is dropped: a row that cannot be decoded comes back with ``text=None``
-and an ``error`` saying why. Output is written through pyarrow to a temporary
-file that is renamed into place on success.
+Nothing is dropped: a row that cannot be decoded, a JSONL line that is not JSON,
+a malformed CSV record (a stray quote, a wrong number of fields) comes back with
+``text=None`` and an ``error`` saying why, and reading goes on. Output is written
+through pyarrow to a temporary file that is renamed into place on success.
 
 Rows are counted as a person would look them up: a JSONL row is a line (a blank
-line is a row with an error), a CSV row is a record, a Parquet row a row, and a
-folder's row is one file (sorted by path, its id the relative path).
+line is a row with an error), a CSV row is a record (a blank line is none), a
+Parquet row a row, and a folder's row is one file (sorted by path, its id the
+relative path).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from classifier.errors import DataError
 INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 PARQUET_ROW_GROUP = 65_536  # rows buffered before a Parquet row group is written
+MAX_RECORD_BYTES = 16 << 20  # a CSV quote never closed ends a record here, not at the end
 
 
 @dataclass(frozen=True)
@@ -220,98 +223,163 @@ def _append(chunk: RawChunk, row_id, text, error, label=None) -> None:
         chunk.labels.append(label)
 
 
-class _CountingReader:
-    """A binary file that counts the bytes read from it (progress for pyarrow's CSV)."""
+class _Lines:
+    """The lines of a CSV input for ``csv.reader``, decoded, with the raw lines of the
+    record being read kept in ``taken`` (to size it, or to read it again).
 
-    def __init__(self, handle, limit: int | None = None):
-        self.handle, self.count, self.limit, self.closed = handle, 0, limit, False
-
-    def read(self, size: int = -1) -> bytes:
-        if self.limit is not None:
-            left = self.limit - self.count
-            size = left if size is None or size < 0 else min(size, left)
-        data = self.handle.read(size)
-        self.count += len(data)
-        return data
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def _csv_header(path: str) -> bytes:
-    """The header record of a CSV file (up to its first unquoted line break)."""
-    with open(path, "rb") as handle:
-        data = handle.read(1 << 20)
-    end = _next_record_start(data, 0, 0)
-    return data[:end] if end is not None else data
-
-
-def _next_record_start(data: bytes, position: int, quotes: int) -> int | None:
-    """Offset just after the first line break at or after ``position`` outside quotes.
-
-    ``quotes`` is the number of ``"`` in ``data`` before ``position``; in RFC 4180
-    CSV an escaped quote is doubled, so the parity says whether we are in a field.
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Lines pushed back with
+    ``push_back`` come first. Mid-record, the input ends at ``MAX_RECORD_BYTES``
+    (``ran_out`` is then set), so a quote that is never closed cannot swallow the file.
     """
+
+    def __init__(self, source: Iterator[bytes]):
+        self.source, self.pending, self.taken = source, [], []
+        self.size, self.ran_out, self.dirty = 0, False, False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.taken and self.size > MAX_RECORD_BYTES:
+            self.ran_out = True
+            raise StopIteration
+        line = self.pending.pop() if self.pending else next(self.source, None)
+        if line is None:
+            self.ran_out = bool(self.taken)
+            raise StopIteration
+        self.taken.append(line)
+        self.size += len(line)
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:  # kept byte for byte: the cell's error names the byte
+            self.dirty = True
+            return line.decode("utf-8", "surrogateescape")
+
+    def take(self) -> tuple[list[bytes], bool, bool]:
+        """The raw lines of the record just read, whether the input ran out in it, and
+        whether it holds bytes that are not UTF-8; then start the next record."""
+        taken, ran_out, dirty = self.taken, self.ran_out, self.dirty
+        self.taken, self.size, self.ran_out, self.dirty = [], 0, False, False
+        return taken, ran_out, dirty
+
+    def push_back(self, lines: list[bytes]) -> None:
+        self.pending.extend(reversed(lines))
+
+
+def _split_lines(handle, start: int, stop: int | None) -> Iterator[bytes]:
+    """The lines of ``handle`` from byte ``start`` to ``stop`` (``None``: the end)."""
+    handle.seek(start)
+    left = None if stop is None else stop - start
+    for line in handle:
+        if left is not None:
+            if left <= 0:
+                return
+            line, left = line[:left], left - len(line)
+        if b"\r" in line:  # a lone carriage return also ends a line
+            yield from line.splitlines(keepends=True)
+        else:
+            yield line
+
+
+def _csv_records(lines: Iterator[bytes], width: int | None):
+    """(size in bytes, fields, error, dirty) of each CSV record, in order.
+
+    A blank line gives no fields and no error. A record that spans lines must be
+    well formed (RFC 4180: nothing but a separator after a closing quote, every quote
+    closed); if not, only its first line is taken as the record, an error with an
+    unbalanced quote, and reading resumes on the next line, so a stray quote costs
+    one row, not the rows after it. A one-line record is read leniently, as other
+    CSV readers do (``"ab"c`` is ``abc``). A record without ``width`` fields is an error.
+    """
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+    feed = _Lines(lines)
+    reader = csv.reader(feed, strict=True)
     while True:
-        newline = data.find(b"\n", position)
-        if newline < 0:
-            return None
-        quotes += data.count(b'"', position, newline)
-        if quotes % 2 == 0:
-            return newline + 1
-        position = newline + 1
+        try:
+            fields, error = next(reader), None
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            fields, error = None, str(exc)
+        taken, ran_out, dirty = feed.take()
+        if error is not None or ran_out:
+            reader = csv.reader(feed, strict=True)  # a fresh start on the next line
+            if len(taken) > 1 or ran_out:
+                feed.push_back(taken[1:])
+                taken, error = taken[:1], "unbalanced quote"
+            else:
+                fields, error = _lenient(taken[0])
+        if error is None and fields and width is not None and len(fields) != width:
+            n = len(fields)
+            error = f"{n} field{'s' * (n != 1)}, the header has {width}"
+        if error is not None:
+            fields, error = None, f"malformed CSV record ({error})"
+        yield sum(map(len, taken)), fields, error, dirty
+
+
+def _lenient(line: bytes) -> tuple[list[str] | None, str | None]:
+    """(fields, error) of one CSV line read as leniently as the csv module can."""
+    try:
+        return next(csv.reader([line.decode("utf-8", "surrogateescape")]), []), None
+    except csv.Error as exc:
+        return None, str(exc)
+
+
+def _csv_header(path: str) -> tuple[list[str], int]:
+    """The column names of a CSV file and the size of its header record in bytes."""
+    offset = 0
+    with open(path, "rb") as handle:
+        for size, fields, error, _ in _csv_records(_split_lines(handle, 0, None), None):
+            offset += size  # blank lines before the header included
+            if fields:
+                names = [name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                         for name in fields]
+                return [names[0].removeprefix("\ufeff")] + names[1:], offset
+            if error:
+                raise DataError(f"{path}: could not read the CSV header: {error}")
+    return [], os.path.getsize(path)
+
+
+def _check_columns(path: str, names: list[str], columns) -> None:
+    for name in columns:
+        if name and name not in names:
+            raise DataError(f"{path}: no column {name!r}; columns found: "
+                            f"{', '.join(names) or 'none'}")
+
+
+def _raw(value: str, dirty: bool) -> str | bytes:
+    """A CSV cell as read: its bytes if its record holds bytes that are not UTF-8."""
+    return value.encode("utf-8", "surrogateescape") if dirty else value
 
 
 def _csv_chunks(part, text_column, id_column, label_column, chunk_rows):
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    columns = [c for c in (text_column, id_column, label_column) if c]
-    header = _csv_header(part.path)
-    names = next(csv.reader([header.decode("utf-8", "replace")]), [])
-    for name in columns:
-        if name not in names:
-            raise DataError(f"{part.path}: no column {name!r}; columns found: "
-                            f"{', '.join(names) or 'none'}")
-    handle = open(part.path, "rb")  # noqa: SIM115 - closed below
-    try:
-        if part.start:
-            handle.seek(part.start)
-            limit = None if part.stop is None else part.stop - part.start
-            source = pa.BufferReader(header + handle.read(-1 if limit is None else limit))
-            counter = None
-        else:
-            counter = _CountingReader(handle, part.stop)
-            source = counter
-        reader = pcsv.open_csv(
-            source,
-            read_options=pcsv.ReadOptions(use_threads=False, block_size=1 << 20),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=columns, column_types={c: pa.binary() for c in columns}),
-        )
-        row, reported = part.first_row, 0
-        for batch in reader:
-            texts = batch.column(text_column).to_pylist()
-            ids = batch.column(id_column).to_pylist() if id_column else [None] * len(texts)
-            labels = batch.column(label_column).to_pylist() if label_column else None
-            for lo in range(0, len(texts), chunk_rows):
-                chunk = RawChunk(row, labels=[] if label_column else None)
-                for k in range(lo, min(lo + chunk_rows, len(texts))):
-                    text, error = _decode(texts[k])
-                    _append(chunk, _key(ids[k]), text, error,
-                            _key(labels[k]) if labels is not None else None)
-                if counter is not None:
-                    chunk.consumed, reported = counter.count - reported, counter.count
-                row += len(chunk)
+    names, header_size = _csv_header(part.path)
+    _check_columns(part.path, names, (text_column, id_column, label_column))
+    text_at = names.index(text_column)
+    id_at = names.index(id_column) if id_column else None
+    label_at = names.index(label_column) if label_column else None
+    start = max(part.start, header_size)
+    chunk = RawChunk(part.first_row, labels=[] if label_column else None,
+                     consumed=start - part.start)
+    with open(part.path, "rb") as handle:
+        for size, fields, error, dirty in _csv_records(
+                _split_lines(handle, start, part.stop), len(names)):
+            chunk.consumed += size
+            if fields == []:  # a blank line is not a row
+                continue
+            if fields is None:
+                _append(chunk, None, None, error)
+            else:
+                text, error = _decode(_raw(fields[text_at], dirty))
+                _append(chunk, None if id_at is None else _key(_raw(fields[id_at], dirty)),
+                        text, error,
+                        None if label_at is None else _key(_raw(fields[label_at], dirty)))
+            if len(chunk) >= chunk_rows:
                 yield chunk
-    except pa.ArrowInvalid as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise DataError(f"{part.path}: could not read CSV: {first}") from None
-    finally:
-        handle.close()
+                chunk = RawChunk(chunk.first_row + len(chunk),
+                                 labels=[] if label_column else None)
+    if len(chunk) or chunk.consumed:
+        yield chunk
 
 
 def _parquet_chunks(part, text_column, id_column, label_column, chunk_rows):
@@ -375,50 +443,53 @@ def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1
             parts.append(Part(base.path, "parquet", group, group + 1, row))
             row += meta.row_group(group).num_rows
         return parts or [base]
-    bounds = _record_bounds(base.path, part_bytes, quoted=base.kind == "csv")
-    if base.kind == "jsonl":
-        rows = [_count_lines(base.path, lo, hi) for lo, hi in bounds]
-    else:
-        rows = [sum(len(c) for c in iter_chunks(Part(base.path, "csv", lo, hi), text_column,
-                                                 chunk_rows=1 << 20)) for lo, hi in bounds]
+    if base.kind == "csv":
+        return _csv_parts(base.path, part_bytes, text_column)
+    bounds = _record_bounds(base.path, part_bytes)
+    rows = [_count_lines(base.path, lo, hi) for lo, hi in bounds]
     starts = [sum(rows[:i]) for i in range(len(rows))]
     return [Part(base.path, base.kind, lo, hi, first) for (lo, hi), first in zip(bounds, starts)]
 
 
-def _record_bounds(path: str, part_bytes: int, quoted: bool) -> list[tuple[int, int]]:
-    """Byte ranges of about ``part_bytes`` that start and end on record boundaries.
+def _csv_parts(path: str, part_bytes: int, text_column: str) -> list[Part]:
+    """Parts of about ``part_bytes`` that start on records as the CSV reader finds them
+    (malformed ones included), with their first row numbers."""
+    names, start = _csv_header(path)
+    _check_columns(path, names, (text_column,))
+    parts, low, first, row, position = [], start, 0, 0, start
+    with open(path, "rb") as handle:
+        for size, fields, _, _ in _csv_records(_split_lines(handle, start, None), len(names)):
+            if position - low >= part_bytes:
+                parts.append(Part(path, "csv", low, position, first))
+                low, first = position, row
+            position += size
+            row += fields != []
+    if position > low or not parts:
+        parts.append(Part(path, "csv", low, position, first))
+    return parts
 
-    Reads the file once, in blocks; for CSV (``quoted``) a line break inside a
-    quoted field is not a boundary.
-    """
+
+def _record_bounds(path: str, part_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges of about ``part_bytes`` that start and end on line starts (JSONL)."""
     size = os.path.getsize(path)
-    start = len(_csv_header(path)) if quoted else 0
-    bounds = []
+    start, bounds = 0, []
     with open(path, "rb") as handle:
         while start < size:
             target = start + part_bytes
-            stop = None if target >= size else _boundary_after(handle, start, target, quoted)
+            stop = None if target >= size else _line_after(handle, target)
             stop = size if stop is None else stop
             bounds.append((start, stop))
             start = stop
     return bounds or [(start, start)]
 
 
-def _boundary_after(handle, start: int, target: int, quoted: bool) -> int | None:
-    """The first record start at or after ``target``, scanning from record start ``start``."""
-    quotes = 0
-    if quoted:  # the quote parity at ``target`` says whether it falls inside a field
-        handle.seek(start)
-        left = target - start
-        while left > 0:
-            block = handle.read(min(left, 1 << 22))
-            quotes, left = quotes + block.count(b'"'), left - len(block)
+def _line_after(handle, target: int) -> int | None:
+    """The first line start at or after ``target`` (``None``: the end of the file)."""
     handle.seek(target)
     position = target
     for line in handle:
         position += len(line)
-        quotes += line.count(b'"') if quoted else 0
-        if line.endswith(b"\n") and quotes % 2 == 0:
+        if line.endswith(b"\n"):
             return position
     return None
 

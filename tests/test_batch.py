@@ -115,3 +115,28 @@ def test_refuses_to_overwrite_its_input(tmp_path, tiny_model):
     path.write_text('{"text": "x"}\n')
     with pytest.raises(ClassifierError, match="overwrite the input"):
         predict_file(tiny_model, path, path)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_malformed_csv_record_is_an_error_row_and_the_run_goes_on(tmp_path, saved_model,
+                                                                    tiny_data, jobs):
+    texts = list(tiny_data.texts[:40])
+    lines = [f'd{i},"{t.replace(chr(34), 2 * chr(34))}"' for i, t in enumerate(texts)]
+    lines[3] = 'd3,"an unbalanced quote'  # a stray quote
+    lines[17] = "d17,one,too many"  # a field too many
+    lines[31] = "d31"  # a field too few
+    path = tmp_path / "in.csv"
+    path.write_text("doc,text\n" + "\n".join(lines) + "\n")
+    result = predict_file(str(saved_model), path, tmp_path / "out.parquet", id_column="doc",
+                          chunk_rows=8, jobs=jobs)
+    rows = read_rows(tmp_path / "out.parquet")
+    bad = {3: "unbalanced quote", 17: "3 fields, the header has 2",
+           31: "1 field, the header has 2"}
+    assert [r["row"] for r in rows] == list(range(40))
+    assert [r["id"] for r in rows] == [str(i) if i in bad else f"d{i}" for i in range(40)]
+    for i, row in enumerate(rows):
+        if i in bad:
+            assert row["label"] is None and row["error"] == f"malformed CSV record ({bad[i]})"
+        else:
+            assert row["text"] == texts[i] and row["label"] and row["error"] is None
+    assert (result.rows_in, result.errors) == (40, 3)

@@ -71,6 +71,60 @@ def test_csv_quoted_line_breaks_and_bad_bytes(tmp_path):
         read_all(whole(path), text_column="body")
 
 
+MALFORMED = (b'id,text\n1,One.\n2,"He said hi\n3,Three.\n4,x,y\n5\n'
+             b'6,"Six, quoted"\n\n7,Last "quote\n8,"never closed\n9,Nine.\n')
+
+
+def test_malformed_csv_records_are_error_rows_and_reading_goes_on(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(MALFORMED)
+    rows = read_all(whole(path), id_column="id", chunk_rows=3)
+    assert [r[0] for r in rows] == list(range(9))  # the blank line is not a row
+    assert [r[1] for r in rows] == ["1", None, "3", None, None, "6", "7", None, "9"]
+    assert [r[2] for r in rows] == ["One.", None, "Three.", None, None, "Six, quoted",
+                                    'Last "quote', None, "Nine."]
+    assert [r[3] for r in rows if r[3]] == [
+        "malformed CSV record (unbalanced quote)",
+        "malformed CSV record (3 fields, the header has 2)",
+        "malformed CSV record (1 field, the header has 2)",
+        "malformed CSV record (unbalanced quote)",
+    ]
+
+
+@pytest.mark.parametrize("part_bytes", [1, 12, 30])
+def test_csv_parts_agree_with_one_stream_on_malformed_records(tmp_path, part_bytes):
+    path = tmp_path / "in.csv"
+    path.write_bytes(MALFORMED * 3)
+    parts = plan_parts(path, part_bytes=part_bytes)
+    assert len(parts) > 2 and parts[0].start == len(b"id,text\n")
+    got = [row for part in parts for row in read_all(part, id_column="id")]
+    assert got == read_all(whole(path), id_column="id")
+    assert sum(r[3] is not None for r in got) >= 6
+
+
+def test_an_unclosed_quote_reads_at_most_max_record_bytes_ahead(tmp_path, monkeypatch):
+    import classifier.chunks as chunks
+
+    monkeypatch.setattr(chunks, "MAX_RECORD_BYTES", 64)
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'text\n"stray\n' + b"".join(b"row %d\n" % i for i in range(40)))
+    reads = []
+    lines = chunks._split_lines
+    monkeypatch.setattr(chunks, "_split_lines", lambda *a: (reads.append(x) or x
+                                                             for x in lines(*a)))
+    rows = read_all(whole(path))
+    assert rows[0][3] == "malformed CSV record (unbalanced quote)"
+    assert [r[2] for r in rows[1:]] == [f"row {i}" for i in range(40)]
+    assert len(reads) == 42  # header + every line once: the lookahead was pushed back
+
+
+def test_csv_bom_blank_lines_and_carriage_returns(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b'\xef\xbb\xbfid,text\r1,One.\r\n\r\n2,"Two\rlines"\r')
+    assert read_all(whole(path), id_column="id") == [
+        (0, "1", "One.", None), (1, "2", "Two\rlines", None)]
+
+
 def test_parquet_and_text_folder(tmp_path):
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"text": ["a.", None, "c."], "key": [10, 11, 12]}), path)

@@ -81,3 +81,17 @@ def test_a_killed_run_leaves_no_file_behind(tmp_path, saved_model):
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_predict_output_keeps_going_past_a_malformed_csv_record(saved_model, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('text\n"Police said two men were held.\n"The vote is on Friday."\n'
+                      '"Prices may rise."\n')
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "--model", saved_model, "--input", source, "--output", out,
+                 "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 rows for 3 input rows, 1 with an error" in result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["label"] is None, r["error"]) for r in rows] == [
+        (True, "malformed CSV record (unbalanced quote)"), (False, None), (False, None)]

@@ -173,3 +173,24 @@ def test_cli_dask_progress_bar_on_a_terminal_only_unless_quiet(cluster, articles
         shown = console.file.getvalue()
         assert ("rows/s" in shown and "predicting" in shown) == (terminal and not quiet)
         assert ("wrote 24 rows for 24 input rows" in shown) == (not quiet)
+
+
+def test_dask_keeps_malformed_csv_records_as_error_rows(cluster, saved_model, tiny_data,
+                                                        tmp_path):
+    lines = [f'{i},"{t.replace(chr(34), 2 * chr(34))}"'
+             for i, t in enumerate(tiny_data.texts[:48])]
+    for i in (2, 15, 40):
+        lines[i] = f'{i},"stray quote, then more'
+    lines[9], lines[33] = "9,a,b", "33"
+    (tmp_path / "in.csv").write_text("id,text\n" + "\n".join(lines) + "\n")
+    predict_file(str(saved_model), tmp_path / "in.csv", tmp_path / "local.parquet")
+    result = predict_file_dask(str(saved_model), tmp_path / "in.csv", tmp_path / "dask.parquet",
+                               scheduler=cluster.scheduler_address, part_bytes=400,
+                               id_column="id")
+    got = pq.read_table(tmp_path / "dask.parquet").to_pylist()
+    local = pq.read_table(tmp_path / "local.parquet").to_pylist()
+    assert len(list((tmp_path / "dask.parquet").iterdir())) > 3
+    assert [r["row"] for r in got] == list(range(48)) and result.errors == 5
+    assert [r["row"] for r in got if r["error"]] == [2, 9, 15, 33, 40]
+    assert all(r["label"] is None for r in got if r["error"])
+    assert [{**r, "id": None} for r in got] == [{**r, "id": None} for r in local]
