@@ -270,7 +270,7 @@ def explain(model, text: str, top: int | None = None) -> Explanation:
     pipeline = _pipeline_of(model)
     estimator, stages = _stages(pipeline.named_steps.get("clf"))
     kinds, names = _feature_names(pipeline)
-    row = pipeline.named_steps["features"].transform([text]).tocsr()
+    row = pipeline[:-1].transform([text]).tocsr()  # every step before the classifier
     index, values = row.indices, row.data.astype(np.float64)
     explained = []
     for stage in stages:

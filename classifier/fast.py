@@ -18,6 +18,7 @@ from collections import Counter
 
 import numpy as np
 
+from classifier.casing import normalize_case
 from classifier.cues import cue_matrix
 from classifier.model import Model
 from classifier.ngrams import CharNgramIndex, WordNgramIndex, tfidf_scores
@@ -29,8 +30,9 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 def export(pipeline) -> dict[str, np.ndarray] | None:
     """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape."""
     features, clf = pipeline.named_steps.get("features"), pipeline.named_steps.get("clf")
+    steps = [name for name, _ in pipeline.steps]
     head = _export_head(clf)
-    if head is None or features is None:
+    if head is None or steps not in (["features", "clf"], ["case", "features", "clf"]):
         return None
     arrays: dict[str, np.ndarray] = {}
     blocks = []
@@ -57,7 +59,8 @@ def export(pipeline) -> dict[str, np.ndarray] | None:
         ).astype(np.float64)
     spec, arrays["coef"], arrays["intercept"] = head
     arrays["classes"] = np.array([str(c) for c in clf.classes_], dtype=str)
-    arrays["spec"] = np.array(json.dumps({"blocks": blocks, "head": spec}))
+    arrays["spec"] = np.array(json.dumps({"blocks": blocks, "head": spec,
+                                          "case": steps[0] == "case"}))
     return arrays
 
 
@@ -201,6 +204,7 @@ class FastModel(Model):
         self.metadata = metadata or {}
         spec = json.loads(str(arrays["spec"]))
         self._head = spec.get("head", {"kind": "logreg"})
+        self._case = spec.get("case", False)
         coef = arrays["coef"]
         self._intercept = arrays["intercept"]
         self._labels = tuple(arrays["classes"].tolist())
@@ -236,6 +240,8 @@ class FastModel(Model):
 
     def _scores(self, texts: list[str]) -> np.ndarray:
         """Linear scores of every coefficient row (both stages for a cascade)."""
+        if self._case:
+            texts = [normalize_case(text) for text in texts]
         out = np.tile(self._intercept, (len(texts), 1))
         for lo in range(0, len(texts), BATCH):
             for block in self._blocks:

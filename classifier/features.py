@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
+from classifier.casing import normalize_case
 from classifier.cues import NAMES, cue_matrix
 
 TOKEN_PATTERN = r"(?u)\b\w+\b|[\"“”‘’?]"
@@ -55,6 +56,24 @@ class CueFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.array([f"cue_{name}" for name in NAMES], dtype=object)
+
+
+class CaseNormalizer(TransformerMixin, BaseEstimator):
+    """Lower-cases headline-style and all-caps texts to predict (``classifier.casing``).
+
+    Training text passes unchanged: the corpus is edited prose, and its few Title
+    Case headlines are learned as written. Text to predict comes from anywhere, and
+    a line in capitals is scored far better in lower case than as written.
+    """
+
+    def fit(self, X, y=None):
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        return list(X)
+
+    def transform(self, X):
+        return [normalize_case(text) for text in X]
 
 
 def build_features(config) -> FeatureUnion:

@@ -22,6 +22,7 @@ class PipelineConfig:
     sublinear_tf: bool = True
     stop_words: str | None = None
     lowercase: bool = True
+    normalize_case: bool = False
     cues: bool = True
     cue_weight: float = 1.0
     estimator: str = "logreg"
@@ -130,18 +131,20 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
 
 
 def build_pipeline(config: PipelineConfig | None = None, random_state: int | None = 0):
-    """A fresh scikit-learn ``Pipeline([("features", ...), ("clf", ...)])``.
+    """A fresh scikit-learn ``Pipeline([("features", ...), ("clf", ...)])``, with a
+    ``("case", CaseNormalizer())`` step first when ``config.normalize_case``.
 
     >>> build_pipeline(PipelineConfig(cues=False)).steps[1][0]
     'clf'
     """
     from sklearn.pipeline import Pipeline
 
-    from classifier.features import build_features
+    from classifier.features import CaseNormalizer, build_features
 
     config = config or PipelineConfig()
+    case = [("case", CaseNormalizer())] if config.normalize_case else []
     return Pipeline(
-        [
+        case + [
             ("features", build_features(config)),
             ("clf", build_estimator(config, random_state)),
         ]

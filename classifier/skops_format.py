@@ -19,6 +19,7 @@ from classifier.errors import ModelFileError
 #: estimator whose state skops checks like any other: no custom unpickling hooks.
 TRUSTED_TYPES = (
     "classifier.cascade.CascadeClassifier",
+    "classifier.features.CaseNormalizer",
     "classifier.features.CueFeatures",
     "classifier.features.StableTfidfVectorizer",
     "sklearn.calibration._CalibratedClassifier",

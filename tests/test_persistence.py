@@ -362,3 +362,16 @@ def test_fast_scorer_matches_with_and_without_the_vectorised_index(tiny_data, tm
     texts = tiny_data.texts + ["", "  x  ", "ÉTÉ 2024 — ça va?"]
     np.testing.assert_allclose(fast.predict_proba(texts), model.predict_proba(texts),
                                rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("format", ["joblib", "skops"])
+def test_case_step_round_trips_and_the_fast_scorer_applies_it(tiny_data, tmp_path, format):
+    from classifier.pipeline import PipelineConfig
+    from classifier.training import train
+
+    model = train(tiny_data, PipelineConfig(lowercase=False, normalize_case=True), cv=0)
+    folder = save_model(model, tmp_path / "m", format=format)
+    texts = [t.upper() for t in tiny_data.texts] + tiny_data.texts
+    for loaded in (load_model(folder, fast=True), load_model(folder, safe=True)):
+        np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts),
+                                   rtol=0, atol=1e-9)
