@@ -22,17 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ablation import VARIANTS as ABLATION  # noqa: E402
+
 from classifier.pipeline import build_pipeline, load_config  # noqa: E402
 
-VARIANTS: dict[str, dict] = {
-    "shipped config": {},
-    "previous config (lowercase, C=4, cue_weight 1, boost 2)": {
-        "lowercase": True, "C": 4.0, "cue_weight": 1.0, "class_boost": (("official_claim", 2.0),),
-    },
-    "lowercase n-grams": {"lowercase": True},
-    "official_claim boost 3": {"class_boost": (("official_claim", 3.0),)},
-    "- cues": {"cues": False},
-}
+VARIANTS: dict[str, dict] = {name: ABLATION[name] for name in (
+    "shipped config", "previous config (lowercase, C=4, cue_weight 1, boost 2)",
+    "lowercase n-grams", "official_claim boost 3", "- cues",
+)}
 
 
 def use_lexicon(path: Path) -> None:

@@ -20,11 +20,9 @@ from importlib import resources
 
 # a word, without trailing . ’ ' - (a number keeps a trailing comma)
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’.-]*[A-Za-z])?|\d(?:[\d,.]*[\d,])?")
-_QUOTES = "\"“”‘’'"
 _OPENING_QUOTES = frozenset("\"“‘'")
 _CLOSING_QUOTES = frozenset("\"”’'")
 _OPEN_QUOTE = re.compile(r"^\s*[\"“‘']")
-_CLOSE_QUOTE_END = re.compile(r"[.!?,]?\s*[\"”’']\s*$")
 _QUOTE_THEN_SAYS = re.compile(
     r"[,.?!][\"”’']\s*(?:[\w.'’-]+\s+){0,6}?(?:said|says|told|added|stated|wrote|warned|"
     r"insisted|explained|continued)\b", re.I,

@@ -64,6 +64,19 @@ class KeyTable:
             active, slot = active[again], slot[again]
         return out
 
+    def find(self, keys: np.ndarray, owner: np.ndarray, at: np.ndarray):
+        """(owner, value) of the keys at positions ``at`` that are in the table."""
+        value = self.lookup(keys[at])
+        hit = value >= 0
+        return owner[at[hit]], value[hit]
+
+
+def _joined(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (rows, columns) of every n-gram length, end to end."""
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return tuple(np.concatenate(part) for part in zip(*found))
+
 
 def count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
     """Distinct (row, col) pairs and how often each occurs, sorted by row."""
@@ -128,7 +141,7 @@ class CharNgramIndex:
         blocked = (points == 32)[1:]  # a space may not be inside an n-gram
         unusable = code == 0  # an n-gram may not hold an unknown character
         key = np.zeros(code.size, dtype=np.uint64)
-        rows, cols = [], []
+        found = []
         for n in range(1, self.high + 1):
             last = code.size - n + 1
             if last <= 0:
@@ -139,14 +152,8 @@ class CharNgramIndex:
                 unusable |= blocked[n - 3:n - 3 + last]
             if n < self.low:
                 continue
-            at = np.flatnonzero(~unusable)
-            col = self.table.lookup(key[at])
-            hit = col >= 0
-            rows.append(owner[at[hit]])
-            cols.append(col[hit])
-        if not rows:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(rows), np.concatenate(cols)
+            found.append(self.table.find(key, owner, np.flatnonzero(~unusable)))
+        return _joined(found)
 
 
 class WordNgramIndex:
@@ -183,7 +190,7 @@ class WordNgramIndex:
         ids = np.fromiter(map(get, chain.from_iterable(tokens), repeat(0)),
                           dtype=np.uint64, count=int(lengths.sum()))
         owner = np.repeat(np.arange(len(texts)), lengths)
-        rows, cols = [], []
+        found = []
         key = np.zeros(ids.size, dtype=np.uint64)
         scale = np.uint64(1)
         for n in range(1, self.high + 1):
@@ -198,14 +205,8 @@ class WordNgramIndex:
             known = np.ones(last, dtype=bool)
             for j in range(n):
                 known &= ids[j:j + last] != 0
-            at = np.flatnonzero(same & known)
-            col = self.table.lookup(key[at])
-            hit = col >= 0
-            rows.append(owner[at[hit]])
-            cols.append(col[hit])
-        if not rows:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(rows), np.concatenate(cols)
+            found.append(self.table.find(key, owner, np.flatnonzero(same & known)))
+        return _joined(found)
 
 
 def _pack(symbols: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
