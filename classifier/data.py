@@ -186,11 +186,20 @@ def load_labeled(
 
     Rows with an empty text or label are dropped and counted in ``dropped``;
     nothing is dropped silently. ``encoding`` is that of the CSV/JSONL files
-    (UTF-8 by default, with or without a byte-order mark).
+    (UTF-8 by default, with or without a byte-order mark). A real-news split name
+    (``real-train``, ``real-dev``, ``real-test``) loads that split, grouped by
+    article, once ``classifier data fetch`` has run.
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not paths:
         raise DataError("no data files given")
+    real = [p for p in paths if _is_real_split(p)]
+    if real:
+        files = [p for p in paths if p not in real]
+        parts = [_load_real(name) for name in real]
+        if files:
+            parts.append(load_labeled(files, text_column, label_column, group_column, encoding))
+        return _concat(parts, with_groups=bool(group_column) or not files)
     source = ", ".join(map(str, paths))
     table = _read_table(paths, encoding)
     texts = _column(table, text_column, source)
@@ -211,6 +220,38 @@ def load_labeled(
         labels=[str(labels[i]).strip() for i in kept],
         groups=[str(groups[i]) for i in kept] if groups is not None else None,
         source=source,
+        dropped=dict(dropped),
+    )
+
+
+def _is_real_split(path: str | Path) -> bool:
+    """True for a real-news split name (``real-dev``) that is not also a file here."""
+    from classifier.real_news import SPLITS
+
+    return str(path) in SPLITS and not Path(path).exists()
+
+
+def _load_real(split: str) -> LabeledData:
+    """A real-news split as labeled data, grouped by article (needs the fetched source)."""
+    from classifier.real_news import load_real_news
+
+    rows = load_real_news(split)
+    return LabeledData(
+        texts=[r.text for r in rows], labels=[r.label for r in rows],
+        groups=[f"real:{r.article_id}" for r in rows], source=split,
+    )
+
+
+def _concat(parts: list[LabeledData], with_groups: bool) -> LabeledData:
+    """One ``LabeledData`` from several, in order."""
+    dropped: Counter = Counter()
+    for part in parts:
+        dropped.update(part.dropped)
+    return LabeledData(
+        texts=[t for p in parts for t in p.texts],
+        labels=[label for p in parts for label in p.labels],
+        groups=[g for p in parts for g in (p.groups or [""] * len(p))] if with_groups else None,
+        source=", ".join(p.source for p in parts),
         dropped=dict(dropped),
     )
 

@@ -87,4 +87,4 @@ SafeOption = Annotated[
 
 
 # Each command module registers itself on `app` when imported.
-from classifier.cli import evaluate, explain, predict, train, tune  # noqa: E402, F401
+from classifier.cli import data, evaluate, explain, predict, train, tune  # noqa: E402, F401
