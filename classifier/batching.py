@@ -15,19 +15,22 @@ def _chunks(n: int, size: int):
 
 
 def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
-                  batch_size: int = BATCH_SIZE):
-    """``model.predict_proba(texts)``, calling ``on_batch(done, total)`` after each batch."""
+                  batch_size: int = BATCH_SIZE, contexts: Sequence[str] | None = None):
+    """``model.predict_proba(texts, contexts)``, calling ``on_batch(done, total)`` after
+    each batch."""
     import numpy as np
 
     texts = list(texts)
+    contexts = list(contexts) if contexts is not None else None
     if on_batch is None or len(texts) <= batch_size:
-        proba = model.predict_proba(texts)
+        proba = model.predict_proba(texts, contexts)
         if on_batch is not None:
             on_batch(len(texts), len(texts))
         return proba
     parts = []
     for start, end in _chunks(len(texts), batch_size):
-        parts.append(model.predict_proba(texts[start:end]))
+        parts.append(model.predict_proba(texts[start:end],
+                                         contexts[start:end] if contexts else None))
         on_batch(end, len(texts))
     return np.vstack(parts)
 

@@ -28,6 +28,8 @@ class LabeledData:
     groups: list[str] | None = None
     source: str = ""
     dropped: dict[str, int] = field(default_factory=dict)
+    #: the sentence before each row in its article (``""`` for none), when known
+    contexts: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -215,13 +217,30 @@ def load_labeled(
             kept.append(i)
     if not kept:
         raise DataError(f"{source}: no labeled rows (read {len(texts)})")
+    contexts = _previous_sentences(table, texts)
     return LabeledData(
         texts=[str(texts[i]) for i in kept],
         labels=[str(labels[i]).strip() for i in kept],
         groups=[str(groups[i]) for i in kept] if groups is not None else None,
         source=source,
         dropped=dict(dropped),
+        contexts=[contexts[i] for i in kept] if contexts is not None else None,
     )
+
+
+def _previous_sentences(table, texts) -> list[str] | None:
+    """Each row's previous sentence in its article, from ``article_id`` and ``position``
+    columns (``""`` for a first sentence or a row with no article); ``None`` without them."""
+    if not {"article_id", "position"} <= set(table.column_names):
+        return None
+    articles, positions = table["article_id"], table["position"]
+    where = {(a, p): i for i, (a, p) in enumerate(zip(articles, positions))
+             if a is not None and p is not None}
+    out = []
+    for article, position in zip(articles, positions):
+        before = where.get((article, position - 1)) if position is not None else None
+        out.append(str(texts[before] or "") if before is not None else "")
+    return out
 
 
 def _is_real_split(path: str | Path) -> bool:
@@ -239,6 +258,7 @@ def _load_real(split: str) -> LabeledData:
     return LabeledData(
         texts=[r.text for r in rows], labels=[r.label for r in rows],
         groups=[f"real:{r.article_id}" for r in rows], source=split,
+        contexts=[r.previous for r in rows],
     )
 
 
@@ -253,6 +273,8 @@ def _concat(parts: list[LabeledData], with_groups: bool) -> LabeledData:
         groups=[g for p in parts for g in (p.groups or [""] * len(p))] if with_groups else None,
         source=", ".join(p.source for p in parts),
         dropped=dict(dropped),
+        contexts=[c for p in parts for c in (p.contexts or [""] * len(p))]
+        if any(p.contexts is not None for p in parts) else None,
     )
 
 

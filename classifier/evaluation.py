@@ -96,10 +96,59 @@ def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport
     """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE.
 
     ``on_batch(done, total)`` is called as the sentences are scored (progress bars).
+    A model that reads context gets each sentence's previous one when ``data`` has it.
     """
     from classifier.batching import predict_proba
 
-    proba = predict_proba(model, data.texts, on_batch)
+    proba = predict_proba(model, data.texts, on_batch, contexts=data.contexts)
     labels = model.labels
     predicted = [labels[i] for i in proba.argmax(axis=1)]
     return score(data.labels, predicted, proba, labels, data.source)
+
+
+def bootstrap_macro_f1(y_true, y_pred, groups, labels=None, n: int = 1000,
+                       level: float = 0.90, seed: int = 0) -> tuple[float, float]:
+    """A percentile interval for macro-F1 from a bootstrap over groups (articles).
+
+    Sentences of one article are not independent, so whole articles are resampled.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of str
+    groups : sequence of str
+        The article (or other unit) of each sentence.
+    labels : sequence of str, optional
+        Labels to average over; default those in ``y_true``.
+    n : int
+        Bootstrap replicates.
+    level : float
+        Coverage of the interval (0.90: the 5th and 95th percentiles).
+    seed : int
+        Seed of the resampling, so the interval is reproducible.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+
+    Examples
+    --------
+    >>> low, high = bootstrap_macro_f1(["a", "b", "a", "b"], ["a", "b", "b", "b"],
+    ...                                ["x", "x", "y", "y"], n=200)
+    >>> 0.0 <= low <= high <= 1.0
+    True
+    """
+    import numpy as np
+    from sklearn.metrics import f1_score
+
+    y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
+    labels = sorted(set(y_true)) if labels is None else list(labels)
+    units, index = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(index == u) for u in range(len(units))]
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(n):
+        rows = np.concatenate([members[u] for u in rng.integers(0, len(units), len(units))])
+        scores.append(f1_score(y_true[rows], y_pred[rows], labels=labels, average="macro",
+                               zero_division=0))
+    tail = (1.0 - level) / 2
+    return float(np.quantile(scores, tail)), float(np.quantile(scores, 1.0 - tail))

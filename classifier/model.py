@@ -59,17 +59,30 @@ class Model(ABC):
     def _proba(self, texts: list[str]):
         """Probabilities ``(len(texts), len(labels))`` for non-empty texts."""
 
-    def predict_proba(self, texts: Sequence[str]):
+    #: whether the backend reads the previous sentence as context (``tag_article``)
+    uses_context: bool = False
+
+    def _proba_context(self, texts: list[str], contexts: list[str]):
+        """Probabilities given each text's previous sentence; by default it is ignored."""
+        return self._proba(texts)
+
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None):
         """Probability of each label (columns in ``labels`` order) for each text.
 
         Empty texts get a row of NaN, so rows always match inputs one to one.
+        ``contexts`` (the sentence before each text, ``""`` for none) is read by a
+        backend that ``uses_context``; others ignore it.
         """
         import numpy as np
 
         texts = list(texts)
         out = np.full((len(texts), len(self.labels)), np.nan)
         keep = [i for i, t in enumerate(texts) if t and t.strip()]
-        if keep:
+        if keep and contexts is not None and self.uses_context:
+            contexts = list(contexts)
+            out[keep] = self._proba_context([texts[i] for i in keep],
+                                            [contexts[i] or "" for i in keep])
+        elif keep:
             out[keep] = self._proba([texts[i] for i in keep])
         return out
 
@@ -92,7 +105,9 @@ class Model(ABC):
         """``tag_article`` for many articles, scored in one batch."""
         split = [split_sentences(t) for t in texts]
         flat = [s.text for sentences in split for s in sentences]
-        proba = self.predict_proba(flat) if flat else []
+        previous = [sentences[i - 1].text if i else "" for sentences in split
+                    for i in range(len(sentences))]
+        proba = self.predict_proba(flat, previous) if flat else []
         articles, k = [], 0
         for text, sentences in zip(texts, split):
             rows = proba[k : k + len(sentences)]

