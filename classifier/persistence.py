@@ -23,8 +23,8 @@ from classifier.errors import ModelFileError
 FORMAT_VERSION = 1
 METADATA = "metadata.json"
 BACKENDS = {
-    "tfidf": ("classifier.model", "SklearnModel"),
-    "transformer": ("classifier.transformer", "TransformerModel"),
+    "tfidf": ("classifier.tfidf.backend", "SklearnModel"),
+    "transformer": ("classifier.transformer.backend", "TransformerModel"),
 }
 DEFAULT_MODEL = "default"
 MODEL_ENV = "CLASSIFIER_MODEL"
@@ -133,7 +133,7 @@ def save_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
-        files = model.write(staging, format=format) if format else model.write(staging)
+        files = model.write(staging, format or (formats[0] if formats else None))
         metadata = dict(model.metadata)
         metadata.pop("format", None)
         if formats:
@@ -214,6 +214,4 @@ def load_model(path: str | Path | None = None, fast: bool = False, safe: bool = 
     metadata = read_metadata(folder)
     verify_files(folder, metadata)
     cls = backend_class(metadata.get("backend", "tfidf"))
-    if safe:
-        return cls.read_safe(folder, metadata, fast=fast)
-    return cls.read(folder, metadata, fast=fast)
+    return cls.read(folder, metadata, fast=fast, safe=safe)

@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 from classifier import __version__
 from classifier.data import LabeledData, check_trainable
-from classifier.model import SklearnModel
-from classifier.pipeline import PipelineConfig, build_pipeline
+from classifier.tfidf.backend import SklearnModel
+from classifier.tfidf.pipeline import PipelineConfig, build_pipeline
 
 
 @dataclass(frozen=True)

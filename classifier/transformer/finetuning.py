@@ -16,7 +16,7 @@ from pathlib import Path
 
 from classifier.data import LabeledData
 from classifier.errors import ClassifierError, MissingExtraError
-from classifier.transformer.model import (
+from classifier.transformer.backend import (
     BASE_MODEL,
     DTYPES,
     INSTALL_HINT,

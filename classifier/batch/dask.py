@@ -1,7 +1,7 @@
 """The Dask engine: batch prediction on a Dask cluster (or a ``LocalCluster``).
 
 The input is planned into parts that start on record boundaries and know their
-first row number (``classifier.chunks.plan_parts``); ``dask.dataframe.from_map``
+first row number (``classifier.data.records.plan_parts``); ``dask.dataframe.from_map``
 reads them, and ``map_partitions`` scores each partition through the same
 ``score_chunk`` as the local engine and writes it as ``part-NNNNN.parquet`` into
 a temporary folder that is renamed into place at the end. Rows are numbered and
@@ -30,8 +30,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.batch import BatchProgress, BatchResult, score_chunk
-from classifier.chunks import Part, RawChunk, input_size, iter_chunks, output_schema, plan_parts
+from classifier.batch.local import BatchProgress, BatchResult, score_chunk
+from classifier.data.records import (
+    Part,
+    RawChunk,
+    input_size,
+    iter_chunks,
+    output_schema,
+    plan_parts,
+)
 from classifier.errors import ClassifierError, DataError, MissingExtraError, ModelFileError
 
 COUNTS = ("partition", "rows_in", "rows_out", "errors")
@@ -181,7 +188,7 @@ def connect(scheduler: str | None = None, workers: int | None = None):
         with client:
             yield client
         return
-    from classifier.batch import default_jobs
+    from classifier.batch.local import default_jobs
 
     # Memory: the system allocator hands freed Arrow buffers back (mimalloc, the default,
     # keeps tens of MB per worker), and without a dashboard the workers' statistical
@@ -201,7 +208,7 @@ def predict_file_dask(
     workers: int | None = None, part_bytes: int = 2 << 20,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
-    """``classifier.batch.predict_file`` on a Dask cluster; writes a Parquet folder.
+    """``classifier.batch.local.predict_file`` on a Dask cluster; writes a Parquet folder.
 
     Parameters
     ----------

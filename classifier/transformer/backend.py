@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from classifier.errors import ClassifierError, MissingExtraError, ModelFileError
-from classifier.model import Model
+from classifier.model import Model, refuse_pickles
 
 INSTALL_HINT = "pip install 'classifier[transformer]'"
 BASE_MODEL = {
@@ -196,7 +196,7 @@ class TransformerModel(Model):
                                 self.max_length, weights_dtype, self.batch_size,
                                 self.device, self.threads)
 
-    def write(self, folder: Path) -> list[str]:
+    def write(self, folder: Path, format: str | None = None) -> list[str]:
         torch, _, st = require_extra()
         dtype = getattr(torch, self.weights_dtype)
         state = {
@@ -213,7 +213,9 @@ class TransformerModel(Model):
         return [WEIGHTS, CONFIG, *tokenizer_files, NOTICE]
 
     @classmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
+    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
+        if safe:  # safetensors and JSON hold no code; refuse anything else that would
+            refuse_pickles(folder, metadata)
         torch, transformers, st = require_extra()
         config = metadata.get("config", {})
         labels = metadata.get("labels") or []

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from classifier.chunks import iter_chunks, whole
+from classifier.data.records import iter_chunks, whole
 from classifier.errors import DataError
 
 
@@ -61,7 +61,7 @@ def build_streaming_pipeline(config: StreamingConfig, random_state: int = 0):
     from sklearn.linear_model import SGDClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    from classifier.features import TOKEN_PATTERN, CueFeatures
+    from classifier.tfidf.features import TOKEN_PATTERN, CueFeatures
 
     parts = [("word", HashingVectorizer(
         n_features=config.n_features, ngram_range=tuple(config.word_ngram_range),
@@ -119,7 +119,7 @@ def train_streaming(
     """
     import numpy as np
 
-    from classifier.model import SklearnModel
+    from classifier.tfidf.backend import SklearnModel
     from classifier.training import library_versions
 
     config = config or StreamingConfig()

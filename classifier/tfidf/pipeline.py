@@ -92,7 +92,7 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
     from sklearn.svm import LinearSVC
 
     if config.estimator == "logreg" and config.class_boost:
-        from classifier.weighting import BoostedLogisticRegression
+        from classifier.tfidf.estimators import BoostedLogisticRegression
 
         estimator = BoostedLogisticRegression(
             dict(config.class_boost), balanced=config.class_weight == "balanced",
@@ -104,7 +104,7 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
             random_state=random_state,
         )
     elif config.estimator == "cascade":
-        from classifier.cascade import CascadeClassifier
+        from classifier.tfidf.estimators import CascadeClassifier
 
         estimator = CascadeClassifier(
             first_estimator=LogisticRegression(
@@ -139,7 +139,7 @@ def build_pipeline(config: PipelineConfig | None = None, random_state: int | Non
     """
     from sklearn.pipeline import Pipeline
 
-    from classifier.features import CaseNormalizer, build_features
+    from classifier.tfidf.features import CaseNormalizer, build_features
 
     config = config or PipelineConfig()
     case = [("case", CaseNormalizer())] if config.normalize_case else []

@@ -54,7 +54,7 @@ NAMES: tuple[str, ...] = (
 @lru_cache(maxsize=1)
 def lexicons() -> dict[str, frozenset[str]]:
     """The cue word lists shipped with the package (lower case)."""
-    text = resources.files("classifier").joinpath("lexicons/cues.json").read_text("utf-8")
+    text = resources.files("classifier.text").joinpath("lexicons/cues.json").read_text("utf-8")
     return {name: frozenset(words) for name, words in json.loads(text).items()}
 
 

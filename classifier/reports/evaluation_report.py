@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path
 
 from classifier.diagnostics import Diagnostics
-from classifier.palette import label_colours
+from classifier.reports.palette import label_colours
 
 HTML = "report.html"
 JSON = "report.json"
@@ -41,7 +41,7 @@ class ReportFiles:
 
 def render_images(diagnostics: Diagnostics) -> dict[str, bytes]:
     """The report's PNGs, by name (needs the ``plot`` extra)."""
-    from classifier.plots import confusion_png, per_class_png, reliability_png
+    from classifier.reports.plots import confusion_png, per_class_png, reliability_png
 
     report = diagnostics.report
     return {

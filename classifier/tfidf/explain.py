@@ -18,7 +18,8 @@ weights sum to zero over the labels, so a positive weight pushes toward that lab
 and away from the others on average.
 
 Only scikit-learn models whose classifier is linear (``coef_``) can be explained;
-other backends and wrapped estimators (calibrated SVMs) raise ``ExplainError``.
+wrapped estimators (calibrated SVMs) raise ``ExplainError``, and other backends
+answer ``Model.explain`` with one (``classifier.model``).
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ def _is_linear(estimator) -> bool:
 
 def _stages(clf) -> tuple[str, list[_LinearStage]]:
     """The estimator's kind and its linear stages."""
-    from classifier.cascade import CascadeClassifier
+    from classifier.tfidf.estimators import CascadeClassifier
 
     if isinstance(clf, CascadeClassifier):
         if not (_is_linear(clf.first_) and _is_linear(clf.rest_)):

@@ -1,9 +1,9 @@
-"""Rich tables for explanations (``classifier.explain``); rendering only, prints nothing."""
+"""Rich tables for explanations (``classifier.tfidf.explain``); rendering only, prints nothing."""
 
 from __future__ import annotations
 
-from classifier.explain import Contribution, Explanation, LabelScore, ModelFeatures
-from classifier.report import colour
+from classifier.reports.tables import colour
+from classifier.tfidf.explain import Contribution, Explanation, LabelScore, ModelFeatures
 
 
 def feature_text(feature: str, kind: str) -> str:

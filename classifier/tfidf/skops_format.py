@@ -18,10 +18,16 @@ from classifier.errors import ModelFileError
 #: Types beyond skops' defaults that a saved pipeline may contain. Each is a plain
 #: estimator whose state skops checks like any other: no custom unpickling hooks.
 TRUSTED_TYPES = (
+    # where the classes lived before 0.2 (``classifier/cascade.py``, ``features.py``):
+    # files saved then name these paths
     "classifier.cascade.CascadeClassifier",
     "classifier.features.CaseNormalizer",
     "classifier.features.CueFeatures",
     "classifier.features.StableTfidfVectorizer",
+    "classifier.tfidf.estimators.CascadeClassifier",
+    "classifier.tfidf.features.CaseNormalizer",
+    "classifier.tfidf.features.CueFeatures",
+    "classifier.tfidf.features.StableTfidfVectorizer",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 )

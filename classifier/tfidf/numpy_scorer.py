@@ -1,11 +1,12 @@
 """A NumPy-only scorer for the TF-IDF + logistic-regression pipeline.
 
 Applying a saved model should not pay for importing scikit-learn. ``export``
-turns a fitted pipeline into plain arrays (vocabularies, idf weights, cue weight,
-coefficients), saved as ``model.npz`` beside the joblib file; ``FastModel``
+(``classifier.tfidf.backend``) turns a fitted pipeline into plain arrays
+(vocabularies, idf weights, cue weight, coefficients), saved as ``model.npz``
+beside the joblib file; ``FastModel``
 scores with them and gives the same probabilities as the pipeline (to 1e-9,
 checked by the tests). N-grams are counted batch-wise with integer keys
-(``classifier.ngrams``), several times faster than building them as strings.
+(``classifier.tfidf.ngrams``), several times faster than building them as strings.
 Pipelines of another shape are not exported.
 """
 
@@ -15,78 +16,17 @@ import json
 import math
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
-from classifier.casing import normalize_case
-from classifier.cues import cue_matrix
 from classifier.model import Model
-from classifier.ngrams import CharNgramIndex, WordNgramIndex, tfidf_scores
+from classifier.text.casing import normalize_case
+from classifier.text.cues import cue_matrix
+from classifier.tfidf.ngrams import CharNgramIndex, WordNgramIndex, tfidf_scores
 
 BATCH = 512  # texts scored together: small enough for the n-gram arrays to stay in cache
 _WHITE_SPACES = re.compile(r"\s\s+")
-
-
-def export(pipeline) -> dict[str, np.ndarray] | None:
-    """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape."""
-    features, clf = pipeline.named_steps.get("features"), pipeline.named_steps.get("clf")
-    steps = [name for name, _ in pipeline.steps]
-    head = _export_head(clf)
-    if head is None or steps not in (["features", "clf"], ["case", "features", "clf"]):
-        return None
-    arrays: dict[str, np.ndarray] = {}
-    blocks = []
-    for name, transformer in features.transformer_list:
-        if name == "cues":
-            blocks.append({"name": name, "kind": "cues", "weight": transformer.weight})
-            continue
-        if getattr(transformer, "norm", None) != "l2" or transformer.strip_accents:
-            return None
-        if transformer.analyzer not in ("word", "char_wb") or transformer.stop_words:
-            return None
-        if transformer.preprocessor is not None or transformer.tokenizer is not None:
-            return None
-        blocks.append({
-            "name": name, "kind": transformer.analyzer,
-            "ngram_range": list(transformer.ngram_range),
-            "lowercase": transformer.lowercase, "sublinear_tf": transformer.sublinear_tf,
-            "token_pattern": transformer.token_pattern, "use_idf": transformer.use_idf,
-        })
-        terms = sorted(transformer.vocabulary_, key=transformer.vocabulary_.get)
-        arrays[f"{name}_terms"] = np.array(terms, dtype=str)
-        arrays[f"{name}_idf"] = (
-            transformer.idf_ if transformer.use_idf else np.ones(len(terms))
-        ).astype(np.float64)
-    spec, arrays["coef"], arrays["intercept"] = head
-    arrays["classes"] = np.array([str(c) for c in clf.classes_], dtype=str)
-    arrays["spec"] = np.array(json.dumps({"blocks": blocks, "head": spec,
-                                          "case": steps[0] == "case"}))
-    return arrays
-
-
-def _export_head(clf):
-    """(spec, coef rows, intercepts) of a logistic regression or a cascade of two."""
-    from sklearn.linear_model import LogisticRegression
-
-    from classifier.cascade import CascadeClassifier
-
-    def rows(model):
-        return np.asarray(model.coef_, np.float64), np.asarray(model.intercept_, np.float64)
-
-    from classifier.weighting import BoostedLogisticRegression
-
-    if type(clf) in (LogisticRegression, BoostedLogisticRegression):
-        coef, intercept = rows(clf)
-        return {"kind": "logreg"}, coef, intercept
-    if type(clf) is CascadeClassifier and all(
-        type(m) is LogisticRegression for m in (clf.first_, clf.rest_)
-    ):
-        (c1, b1), (c2, b2) = rows(clf.first_), rows(clf.rest_)
-        spec = {"kind": "cascade", "first": str(clf.first),
-                "first_positive": int(list(clf.first_.classes_).index(True)),
-                "rest_classes": [str(c) for c in clf.rest_.classes_]}
-        return spec, np.vstack([c1, c2]), np.concatenate([b1, b2])
-    return None
 
 
 def cascade_probabilities(p_first, p_rest, rest_classes, classes, first) -> np.ndarray:
@@ -142,7 +82,7 @@ def _word_ngrams(tokens: list[str], low: int, high: int) -> list[str]:
 class _Block:
     """One TF-IDF block: analyzer settings, vocabulary, idf, and its columns of coef.
 
-    Scores whole batches through a vectorised n-gram index (``classifier.ngrams``)
+    Scores whole batches through a vectorised n-gram index (``classifier.tfidf.ngrams``)
     when the analyzer allows one, else text by text with Python strings.
     """
 
@@ -212,7 +152,7 @@ class FastModel(Model):
         offset = 0
         for block in spec["blocks"]:
             if block["kind"] == "cues":
-                from classifier.cues import NAMES
+                from classifier.text.cues import NAMES
 
                 width = len(NAMES)
                 self._cues = (block["weight"], coef[:, offset : offset + width].T.copy())
@@ -227,16 +167,37 @@ class FastModel(Model):
     def labels(self) -> tuple[str, ...]:
         return self._labels
 
-    def write(self, folder):
+    def write(self, folder, format=None):
         from classifier.errors import ModelFileError
 
         raise ModelFileError("a fast (NumPy) model is read-only; load with fast=False to save")
 
     @classmethod
-    def read(cls, folder, metadata, fast=True):
-        from classifier.model import SklearnModel
+    def read(cls, folder, metadata, fast=True, safe=False):
+        """The scorer from ``folder/model.npz`` (never a pickle: ``allow_pickle=False``)."""
+        from classifier.errors import ModelFileError
 
-        return SklearnModel.read(folder, metadata, fast=True)
+        path = Path(folder) / "model.npz"
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                return cls(arrays, metadata)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelFileError(f"{path}: could not load: {exc}") from None
+
+    def explain(self, text, top=None):
+        raise self._no_feature_names()
+
+    def top_features(self, top=25, kinds=None):
+        raise self._no_feature_names()
+
+    @staticmethod
+    def _no_feature_names() -> Exception:
+        from classifier.errors import ExplainError
+
+        return ExplainError(
+            "the NumPy scorer (fast=True) keeps no feature names; load the model with "
+            "load_model(path) (fast=False) to explain it"
+        )
 
     def _scores(self, texts: list[str]) -> np.ndarray:
         """Linear scores of every coefficient row (both stages for a cascade)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from html import escape
 
-from classifier.palette import EMOJI, label_colours
 from classifier.prediction import ArticlePrediction
+from classifier.reports.palette import EMOJI, label_colours
 
 Docs = list[tuple[str, ArticlePrediction]]
 LOW_CONFIDENCE = 0.5  # sentences below it are underlined: the model is unsure

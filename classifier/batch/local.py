@@ -1,6 +1,6 @@
 """Batch prediction over a corpus of any size, in bounded memory, on all cores.
 
-``predict_file`` streams an input (see ``classifier.chunks``) through a model in
+``predict_file`` streams an input (see ``classifier.data.records``) through a model in
 chunks and writes one prediction row per input row (or per sentence with
 ``split=True``), in input order, to a JSONL, CSV or Parquet file. With
 ``jobs > 1`` chunks are scored by worker processes that each load the model once;
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.chunks import (
+from classifier.data.records import (
     PredictionWriter,
     RawChunk,
     input_size,
@@ -80,7 +80,7 @@ def score_chunk(model, chunk: RawChunk, split: bool = False):
     import numpy as np
     import pyarrow as pa
 
-    from classifier.sentences import split_sentences
+    from classifier.text.sentences import split_sentences
 
     labels = model.labels
     rows = list(range(chunk.first_row, chunk.first_row + len(chunk)))
