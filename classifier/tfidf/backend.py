@@ -218,3 +218,24 @@ def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -
         )
         return True
     return False
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved TF-IDF model depends on."""
+    import platform
+
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    from classifier import __version__
+
+    return {
+        "classifier": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }

@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from classifier.data.records import iter_chunks, whole
@@ -119,8 +118,8 @@ def train_streaming(
     """
     import numpy as np
 
-    from classifier.tfidf.backend import SklearnModel
-    from classifier.training import library_versions
+    from classifier.metadata import data_summary, new_metadata
+    from classifier.tfidf.backend import SklearnModel, library_versions
 
     config = config or StreamingConfig()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
@@ -171,16 +170,12 @@ def train_streaming(
                                            correct / scored if scored else None))
         accuracy_by_pass.append(round(correct / scored, 4) if scored else None)
 
-    metadata = {
-        "backend": "tfidf",
-        "labels": [str(c) for c in clf.classes_],
-        "config": {"streaming": config.to_dict()},
-        "random_state": random_state,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": library_versions(),
-        "data": {"source": source, "fingerprint": digest.hexdigest(), "rows": rows,
-                 "label_counts": dict(counts.most_common()), "dropped": dict(dropped)},
-        "metrics": {"cv": None, "progressive_accuracy": accuracy_by_pass},
-        "train_seconds": round(time.perf_counter() - started, 2),
-    }
-    return SklearnModel(pipeline, metadata)
+    metadata = new_metadata(
+        "tfidf", list(clf.classes_), {"streaming": config.to_dict()},
+        random_state=random_state, versions=library_versions(),
+        data=data_summary(source, digest.hexdigest(), rows, dict(counts.most_common()),
+                          dict(dropped)),
+        metrics={"cv": None, "progressive_accuracy": accuracy_by_pass},
+        train_seconds=round(time.perf_counter() - started, 2),
+    )
+    return SklearnModel(pipeline, metadata.to_dict())
