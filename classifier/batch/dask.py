@@ -131,7 +131,10 @@ def read_part(part: Part, text_column: str, id_column: str | None):
     """One input part as a pandas frame of raw rows: row, id, text, error."""
     import pyarrow as pa
 
-    rows, ids, texts, errors = [], [], [], []
+    rows: list[int] = []
+    ids: list[str | None] = []
+    texts: list[str | None] = []
+    errors: list[str | None] = []
     for chunk in iter_chunks(part, text_column, id_column, chunk_rows=1 << 16):
         rows.extend(range(chunk.first_row, chunk.first_row + len(chunk)))
         ids += chunk.ids

@@ -85,24 +85,25 @@ def score_chunk(model, chunk: RawChunk, split: bool = False):
     labels = model.labels
     rows = list(range(chunk.first_row, chunk.first_row + len(chunk)))
     ids = [str(r) if i is None else i for i, r in zip(chunk.ids, rows)]
-    out = {"row": [], "id": [], "sentence": [], "start": [], "end": [], "text": [],
-           "error": []}
-    texts = []
+    out: dict[str, list] = {"row": [], "id": [], "sentence": [], "start": [], "end": [],
+                            "text": [], "error": []}
+    texts: list[str] = []
     for k, text in enumerate(chunk.texts):
         error = chunk.errors[k]
         text = text if text is not None or error is not None else ""
+        body = text or ""  # None only for a row that could not be read (error set)
         pieces = None
-        if split and error is None and text.strip():
-            pieces = split_sentences(text)
+        if split and error is None and body.strip():
+            pieces = split_sentences(body)
         if pieces:
             for index, s in enumerate(pieces):
                 _add(out, rows[k], ids[k], index, s.start, s.end, s.text, None)
                 texts.append(s.text)
         else:
-            if error is None and not text.strip():
+            if error is None and not body.strip():
                 error = EMPTY
             _add(out, rows[k], ids[k], None if split else 0, None, None, text, error)
-            texts.append(text if error is None else "")
+            texts.append(body if error is None else "")
     proba = model.predict_proba(texts) if texts else np.empty((0, len(labels)))
     missing = np.isnan(proba[:, 0]) if len(proba) else np.zeros(0, dtype=bool)
     best = np.argmax(np.where(np.isnan(proba), -1.0, proba), axis=1)

@@ -162,8 +162,7 @@ def predict_cli(
         return
     if output_format in (OutputFormat.jsonl, OutputFormat.csv):
         rows = [row for doc_id, article in results for row in prediction_rows(doc_id, article)]
-        render = as_jsonl if output_format is OutputFormat.jsonl else as_csv
-        sys.stdout.write(render(rows))
+        sys.stdout.write(as_jsonl(rows) if output_format is OutputFormat.jsonl else as_csv(rows))
         return
     _print_tables(results, summary)
 

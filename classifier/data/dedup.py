@@ -48,12 +48,12 @@ def near_duplicates(
 
     within = right is None
     vectorizer = _shingles(left, n)
-    matrix = vectorizer.fit_transform(list(left) + ([] if within else list(right)))
+    matrix = vectorizer.fit_transform(list(left) + ([] if right is None else list(right)))
     a = matrix[: len(left)].tocsr()
     b = a if within else matrix[len(left):].tocsr()
     size_a = np.asarray(a.sum(axis=1)).ravel()
     size_b = np.asarray(b.sum(axis=1)).ravel()
-    pairs = []
+    pairs: list[DuplicatePair] = []
     for start in range(0, a.shape[0], block):
         inter = (a[start : start + block] @ b.T).tocoo()
         rows, cols, values = inter.row + start, inter.col, inter.data

@@ -66,7 +66,8 @@ class HygieneReport:
             lines.append(f"labels with fewer than {self.min_examples} examples: {shown}")
         if self.imbalance > self.max_imbalance:
             counts = self.label_counts
-            largest, smallest = max(counts, key=counts.get), min(counts, key=counts.get)
+            largest = max(counts, key=counts.__getitem__)
+            smallest = min(counts, key=counts.__getitem__)
             lines.append(
                 f"extreme imbalance: {largest!r} has {self.imbalance:.1f}x the rows of "
                 f"{smallest!r} (limit {self.max_imbalance:g}x)"

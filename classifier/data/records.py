@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from classifier.errors import DataError
 
@@ -233,7 +234,9 @@ class _Lines:
     """
 
     def __init__(self, source: Iterator[bytes]):
-        self.source, self.pending, self.taken = source, [], []
+        self.source = source
+        self.pending: list[bytes] = []
+        self.taken: list[bytes] = []
         self.size, self.ran_out, self.dirty = 0, False, False
 
     def __iter__(self) -> _Lines:
@@ -539,7 +542,8 @@ class PredictionWriter:
         self.kind = output_kind(self.path)
         self.rows = 0
         self._tmp = temporary_path(self.path)
-        self._writer = self._handle = None
+        self._writer: Any = None
+        self._handle: Any = None
         self._pending: list = []
 
     def __enter__(self) -> PredictionWriter:

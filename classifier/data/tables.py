@@ -196,7 +196,8 @@ def load_labeled(
     texts = _column(table, text_column, source)
     labels = _column(table, label_column, source)
     groups = _column(table, group_column, source) if group_column else None
-    kept, dropped = [], Counter()
+    kept: list[int] = []
+    dropped: Counter[str] = Counter()
     for i, (text, label) in enumerate(zip(texts, labels)):
         if text is None or not str(text).strip():
             dropped["empty text"] += 1

@@ -111,7 +111,7 @@ def _body(article: ArticlePrediction, colours) -> str:
     for p in sentences:
         parts.append(escape(article.text[at:p.start]))
         parts.append(_sentence(p, colours))
-        at = p.end
+        at = p.end if p.end is not None else at
     parts.append(escape(article.text[at:]))
     return "".join(parts).strip()
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from classifier.reports.tables import colour
 from classifier.tfidf.explain import Contribution, Explanation, LabelScore, ModelFeatures
+
+_T = TypeVar("_T")
 
 
 def feature_text(feature: str, kind: str) -> str:
@@ -20,7 +24,7 @@ def _label(label: str) -> str:
     return f"[{colour(base)}]{label}[/]"
 
 
-def _shown(scores: tuple[LabelScore, ...]) -> tuple[LabelScore, ...]:
+def _shown(scores: tuple[_T, ...]) -> tuple[_T, ...]:
     # In a two-label stage the second label is the mirror image of the first.
     return scores[:1] if len(scores) == 2 else scores
 
@@ -63,7 +67,7 @@ def explanation_tables(explanation: Explanation, top: int = 10) -> list:
             table = Table()
             for name, justify in [("feature", "left"), ("kind", "left"), ("value", "right"),
                                   ("weight", "right"), ("contribution", "right")]:
-                table.add_column(name, justify=justify)
+                table.add_column(name, justify=justify)  # type: ignore[arg-type]
             for c in score.toward(top):
                 table.add_row(*_row(c, "green"))
             against = score.against(max(3, top // 3))

@@ -115,7 +115,7 @@ def evaluation_tables(report: EvaluationReport) -> list:
     metrics = Table(title=f"evaluation on {report.n} sentences", title_justify="left")
     for name, justify in [("label", "left"), ("precision", "right"), ("recall", "right"),
                           ("f1", "right"), ("support", "right")]:
-        metrics.add_column(name, justify=justify)
+        metrics.add_column(name, justify=justify)  # type: ignore[arg-type]
     for m in report.per_class:
         metrics.add_row(
             f"[{colour(m.label)}]{m.label}[/]", f"{m.precision:.3f}", f"{m.recall:.3f}",

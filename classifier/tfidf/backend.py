@@ -72,7 +72,7 @@ class SklearnModel(Model):
         arrays = export(self.pipeline)
         if arrays is not None:
             with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
-                np.savez(handle, **arrays)
+                np.savez(handle, **arrays)  # type: ignore[arg-type]
             files.append(FAST_ARTIFACT)
         return files
 

@@ -25,6 +25,7 @@ answer ``Model.explain`` with one (``classifier.model``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from classifier.errors import ExplainError
 
@@ -135,13 +136,13 @@ class _LinearStage:
 
     name: str
     description: str
-    estimator: object
+    estimator: Any
     labels: tuple[str, ...]
-    coef: object  # (n_labels, n_features), dense
-    intercept: object  # (n_labels,)
+    coef: Any  # (n_labels, n_features), dense
+    intercept: Any  # (n_labels,)
 
 
-def _pipeline_of(model):
+def _pipeline_of(model) -> Any:
     """The fitted scikit-learn pipeline of ``model``, or ``ExplainError`` saying why not."""
     pipeline = getattr(model, "pipeline", None)
     if pipeline is not None:
@@ -287,7 +288,7 @@ def explain(model, text: str, top: int | None = None) -> Explanation:
     final = pipeline.predict_proba([text])[0]
     labels = [str(c) for c in pipeline.classes_]
     probabilities = {label: float(p) for label, p in zip(labels, final)}
-    return Explanation(text, max(probabilities, key=probabilities.get), probabilities,
+    return Explanation(text, max(probabilities, key=probabilities.__getitem__), probabilities,
                        estimator, tuple(explained))
 
 

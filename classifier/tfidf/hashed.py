@@ -81,7 +81,7 @@ def _labeled_chunks(paths, text_column, label_column, chunk_rows, dropped: Count
         for chunk in iter_chunks(whole(path), text_column, label_column=label_column,
                                  chunk_rows=chunk_rows):
             texts, labels = [], []
-            for text, label, error in zip(chunk.texts, chunk.labels, chunk.errors):
+            for text, label, error in zip(chunk.texts, chunk.labels or [], chunk.errors):
                 if error is not None:
                     dropped[error] += 1
                 elif not text or not text.strip():
@@ -130,7 +130,9 @@ def train_streaming(
     source = ", ".join(map(str, paths))
     started = time.perf_counter()
 
-    counts, dropped, digest, rows = Counter(), Counter(), hashlib.sha256(), 0
+    counts: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    digest, rows = hashlib.sha256(), 0
     for texts, labels in _labeled_chunks(paths, text_column, label_column, config.chunk_rows,
                                          dropped):
         counts.update(labels)

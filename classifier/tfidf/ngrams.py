@@ -75,7 +75,8 @@ def _joined(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     """The (rows, columns) of every n-gram length, end to end."""
     if not found:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return tuple(np.concatenate(part) for part in zip(*found))
+    rows, cols = zip(*found)
+    return np.concatenate(rows), np.concatenate(cols)
 
 
 def count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):

@@ -53,7 +53,7 @@ def _logistic(scores: np.ndarray) -> np.ndarray:
 
 def _char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     """Character n-grams inside word boundaries, exactly as scikit-learn's ``char_wb``."""
-    ngrams = []
+    ngrams: list[str] = []
     append = ngrams.append
     for word in _WHITE_SPACES.sub(" ", text).split():
         word = f" {word} "
@@ -101,7 +101,8 @@ class _Block:
                                               self.high, self.lowercase)
         else:
             self.index = CharNgramIndex.build(words, self.low, self.high, self.lowercase)
-        self.vocabulary = None if self.index else {term: i for i, term in enumerate(words)}
+        self.vocabulary: dict[str, int] = (
+            {} if self.index else {term: i for i, term in enumerate(words)})
 
     def score_batch(self, texts: list[str]) -> np.ndarray:
         """This block's contribution to the decision function of every text."""
@@ -115,6 +116,7 @@ class _Block:
         if self.lowercase:
             text = text.lower()
         if self.kind == "word":
+            assert self.pattern is not None
             return _word_ngrams(self.pattern.findall(text), self.low, self.high)
         return _char_wb_ngrams(text, self.low, self.high)
 
