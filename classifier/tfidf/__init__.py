@@ -1,7 +1,7 @@
 """The fast backend: TF-IDF words and characters plus cue features, a linear model.
 
-- ``config``: ``PipelineConfig`` (every hyperparameter), read and written as JSON;
-- ``pipeline``: ``build_pipeline`` and ``build_estimator`` from a configuration;
+- ``pipeline``: ``PipelineConfig`` (every hyperparameter, read and written as JSON),
+  ``build_pipeline`` and ``build_estimator``;
 - ``features``, ``estimators``: the package's own scikit-learn transformers and classifiers;
 - ``backend``: ``SklearnModel`` (the ``Model``), its artifacts (joblib, skops, npz);
 - ``numpy_scorer``, ``ngrams``: ``FastModel``, the same probabilities without scikit-learn;
