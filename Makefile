@@ -49,9 +49,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-## Lint with ruff
+## Lint with ruff and type-check with mypy
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## Run the benchmarks (writes benchmarks/results.* and, at 2M rows, scale.*)
 bench: $(STAMP)

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from classifier import evaluate, load_labeled, train  # noqa: E402
-from classifier.pipeline import PipelineConfig, load_config  # noqa: E402
+from classifier.tfidf.pipeline import PipelineConfig, load_config  # noqa: E402
 
 VARIANTS: dict[str, dict] = {
     "shipped config": {},

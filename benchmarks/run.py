@@ -232,7 +232,7 @@ def main() -> None:
     import joblib
 
     from classifier import load_model, save_model, train
-    from classifier.pipeline import load_config
+    from classifier.tfidf.pipeline import load_config
 
     if args.tiny:
         tiny = ROOT / "tests" / "data" / "tiny.jsonl"

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from ablation import VARIANTS as ABLATION  # noqa: E402
 
-from classifier.pipeline import build_pipeline, load_config  # noqa: E402
+from classifier.tfidf.pipeline import build_pipeline, load_config  # noqa: E402
 
 VARIANTS: dict[str, dict] = {name: ABLATION[name] for name in (
     "shipped config", "previous config (lowercase, C=4, cue_weight 1, boost 2)",
@@ -34,7 +34,7 @@ VARIANTS: dict[str, dict] = {name: ABLATION[name] for name in (
 
 def use_lexicon(path: Path) -> None:
     """Make the cue features read ``path`` instead of the packaged lexicon."""
-    import classifier.cues as cues
+    import classifier.text.cues as cues
 
     probe = ["Police said two men were arrested.", "Prices may rise, analysts said."]
     before = cues.cue_matrix(probe)

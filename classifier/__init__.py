@@ -20,9 +20,9 @@ _EXPORTS = {
     "evaluate": "classifier.evaluation",
     "load_labeled": "classifier.data",
     "load_texts": "classifier.data",
-    "split_sentences": "classifier.sentences",
-    "PipelineConfig": "classifier.pipeline",
-    "build_pipeline": "classifier.pipeline",
+    "split_sentences": "classifier.text.sentences",
+    "PipelineConfig": "classifier.tfidf.pipeline",
+    "build_pipeline": "classifier.tfidf.pipeline",
     "Model": "classifier.model",
     "Prediction": "classifier.prediction",
     "ArticlePrediction": "classifier.prediction",
@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from classifier.labels import LABELS
     from classifier.model import Model
     from classifier.persistence import load_model, save_model
-    from classifier.pipeline import PipelineConfig, build_pipeline
     from classifier.prediction import ArticlePrediction, Prediction
-    from classifier.sentences import split_sentences
+    from classifier.text.sentences import split_sentences
+    from classifier.tfidf.pipeline import PipelineConfig, build_pipeline
     from classifier.training import cross_validate, train
 
 

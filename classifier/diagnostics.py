@@ -1,7 +1,7 @@
 """Where a model goes wrong: metrics plus reliability bins, confident mistakes, topics.
 
 ``diagnose`` scores a model once and returns everything the evaluation report
-(``classifier.evaluation_report``) shows, as dataclasses: the ``EvaluationReport``,
+(``classifier.reports.evaluation_report``) shows, as dataclasses: the ``EvaluationReport``,
 the reliability (calibration) bins behind its ECE, the most confident mistakes,
 and the errors per topic when the data has a topic column.
 """
@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from classifier.batching import OnBatch, predict_proba
 from classifier.data import LabeledData
 from classifier.evaluation import EvaluationReport, score
+from classifier.prediction import OnBatch, predict_proba
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def load_topics(paths, data: LabeledData, text_column: str = "text",
     Sentences are matched by text, so rows that ``load_labeled`` dropped do not shift
     the topics.
     """
-    from classifier.data import _read_table
+    from classifier.data.tables import _read_table
 
     paths = [paths] if isinstance(paths, str) else list(paths)
     table = _read_table(paths)

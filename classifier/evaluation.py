@@ -98,7 +98,7 @@ def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport
     ``on_batch(done, total)`` is called as the sentences are scored (progress bars).
     A model that reads context gets each sentence's previous one when ``data`` has it.
     """
-    from classifier.batching import predict_proba
+    from classifier.prediction import predict_proba
 
     proba = predict_proba(model, data.texts, on_batch, contexts=data.contexts)
     labels = model.labels

@@ -1,14 +1,26 @@
-"""The model interface every backend implements, and the scikit-learn backend."""
+"""``Model``: the task logic shared by every backend, over a small backend protocol.
+
+A backend is a subclass that supplies only the model step:
+
+- ``labels``: the labels, in the column order of the probabilities;
+- ``_proba(texts)``: probabilities for non-empty texts;
+- ``write(folder, format=None)``: write its artifacts, return their file names;
+- ``read(folder, metadata, fast=False, safe=False)``: load them back.
+
+Everything else (empty texts, typed predictions, article tagging, explanations'
+entry point) lives here once. ``classifier.persistence`` keeps a registry from a
+saved model's ``backend`` to its class: ``tfidf`` (``classifier.tfidf.backend``)
+and ``transformer`` (``classifier.transformer.backend``).
+"""
 
 from __future__ import annotations
 
-import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 
 from classifier.prediction import ArticlePrediction, Prediction, make_predictions
-from classifier.sentences import split_sentences
+from classifier.text.sentences import split_sentences
 
 
 class Model(ABC):
@@ -25,30 +37,20 @@ class Model(ABC):
     formats: tuple[str, ...] = ()
 
     @abstractmethod
-    def write(self, folder: Path) -> list[str]:
-        """Write this model's artifacts into ``folder``; return their file names."""
+    def write(self, folder: Path, format: str | None = None) -> list[str]:
+        """Write this model's artifacts into ``folder``; return their file names.
+
+        ``format`` is one of ``formats`` (``None``: the backend's default).
+        """
 
     @classmethod
     @abstractmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
-        """Load a model of this backend from checked artifacts in ``folder``."""
+    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
+        """Load a model of this backend from checked artifacts in ``folder``.
 
-    @classmethod
-    def read_safe(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
-        """``read`` without unpickling anything: safe for a model from someone else.
-
-        This default serves backends whose artifacts hold no pickle (safetensors,
-        JSON); a backend that saves pickles overrides it with a pickle-free path.
+        With ``fast`` a backend may use a lighter inference path; with ``safe`` it
+        must not unpickle anything (``refuse_pickles`` serves backends without pickles).
         """
-        from classifier.errors import ModelFileError
-
-        pickled = sorted(n for n in metadata.get("files", {}) if is_pickle(n))
-        if pickled:
-            raise ModelFileError(
-                f"{folder}: {', '.join(pickled)} would be unpickled, which can run code; "
-                "safe loading refuses it (load it without safe only if you trust its source)"
-            )
-        return cls.read(folder, metadata, fast=fast)
 
     @property
     @abstractmethod
@@ -120,24 +122,28 @@ class Model(ABC):
         return articles
 
     def explain(self, text: str, top: int | None = None):
-        """Why ``text`` gets its label: per-label feature contributions (``classifier.explain``).
+        """Why ``text`` gets its label: per-label feature contributions.
 
-        Backends that cannot explain raise ``ExplainError``.
+        Backends that can explain override this (the TF-IDF backend:
+        ``classifier.tfidf.explain``); the others raise ``ExplainError``.
         """
-        from classifier.explain import explain
-
-        return explain(self, text, top)
+        raise self._cannot_explain()
 
     def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
-        """Each label's strongest features over the whole model (``classifier.explain``)."""
-        from classifier.explain import top_features
+        """Each label's strongest features over the whole model (see ``explain``)."""
+        raise self._cannot_explain()
 
-        return top_features(self, top, kinds)
+    def _cannot_explain(self) -> Exception:
+        from classifier.errors import ExplainError
+
+        backend = self.backend or type(self).__name__
+        return ExplainError(
+            f"the {backend} backend cannot explain its predictions; explanations need the "
+            "TF-IDF backend's linear model"
+        )
 
 
-ARTIFACT = "model.joblib"
-FAST_ARTIFACT = "model.npz"
-SKOPS_ARTIFACT = "model.skops"
+
 # File types that are pickles underneath (torch's .bin and .pt included): loading
 # one can run arbitrary code.
 PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle", ".bin", ".pt", ".pth")
@@ -148,132 +154,13 @@ def is_pickle(name: str) -> bool:
     return name.lower().endswith(PICKLE_SUFFIXES)
 
 
-class SklearnModel(Model):
-    """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``.
+def refuse_pickles(folder: Path, metadata: dict) -> None:
+    """Raise ``ModelFileError`` if loading ``folder`` safely would need to unpickle a file."""
+    from classifier.errors import ModelFileError
 
-    Saved as ``model.joblib`` (pickle; the default) or ``model.skops`` (skops,
-    loads without running code), plus, when the pipeline's shape allows,
-    ``model.npz`` for the NumPy scorer (``classifier.fast``; no pickle either).
-    """
-
-    backend = "tfidf"
-    formats = ("joblib", "skops")
-
-    def __init__(self, pipeline, metadata: dict | None = None):
-        self.pipeline = pipeline
-        self.metadata = metadata or {}
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(str(c) for c in self.pipeline.classes_)
-
-    def _proba(self, texts: list[str]):
-        return self.pipeline.predict_proba(texts)
-
-    def __repr__(self) -> str:
-        name = self.metadata.get("name", "unsaved")
-        return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
-
-    def write(self, folder: Path, format: str = "joblib") -> list[str]:
-        import numpy as np
-
-        from classifier.fast import export
-
-        if format == "skops":
-            from classifier.skops_format import dump_skops
-
-            dump_skops(self.pipeline, folder / SKOPS_ARTIFACT)
-            files = [SKOPS_ARTIFACT]
-        else:
-            import joblib
-
-            joblib.dump(self.pipeline, folder / ARTIFACT, compress=3, protocol=4)
-            files = [ARTIFACT]
-        arrays = export(self.pipeline)
-        if arrays is not None:
-            with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
-                np.savez(handle, **arrays)
-            files.append(FAST_ARTIFACT)
-        return files
-
-    @classmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
-        if fast and FAST_ARTIFACT in metadata.get("files", {}):
-            return _read_fast(folder, metadata)
-        return cls(_read_pipeline(folder, metadata, metadata.get("format", "joblib")), metadata)
-
-    @classmethod
-    def read_safe(cls, folder: Path, metadata: dict, fast: bool = False) -> Model:
-        """Never unpickles: the skops pipeline (trusted types only) or the NumPy scorer."""
-        from classifier.errors import ModelFileError
-
-        files = metadata.get("files", {})
-        if FAST_ARTIFACT in files and (fast or SKOPS_ARTIFACT not in files):
-            return _read_fast(folder, metadata)
-        if SKOPS_ARTIFACT in files:
-            return cls(_read_pipeline(folder, metadata, "skops"), metadata)
+    pickled = sorted(n for n in metadata.get("files", {}) if is_pickle(n))
+    if pickled:
         raise ModelFileError(
-            f"{folder}: the model exists only as a pickle ({ARTIFACT}), which can run code "
-            "when loaded; safe loading refuses it. Ask for the model saved with "
-            "format='skops' (--format skops), or load it without safe only if you trust "
-            "its source"
+            f"{folder}: {', '.join(pickled)} would be unpickled, which can run code; "
+            "safe loading refuses it (load it without safe only if you trust its source)"
         )
-
-
-def _read_fast(folder: Path, metadata: dict) -> Model:
-    """The NumPy scorer from ``model.npz``, loaded with ``allow_pickle=False``."""
-    import numpy as np
-
-    from classifier.errors import ModelFileError
-    from classifier.fast import FastModel
-
-    try:
-        with np.load(folder / FAST_ARTIFACT, allow_pickle=False) as arrays:
-            return FastModel(arrays, metadata)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelFileError(f"{folder / FAST_ARTIFACT}: could not load: {exc}") from None
-
-
-def _read_pipeline(folder: Path, metadata: dict, format: str):
-    """The fitted pipeline from the artifact of ``format``; only a checksummed file."""
-    from classifier.errors import ModelFileError
-
-    name = {"joblib": ARTIFACT, "skops": SKOPS_ARTIFACT}.get(format)
-    if name is None:
-        raise ModelFileError(f"{folder}: unknown artifact format {format!r}; "
-                             "known: joblib, skops")
-    if name not in metadata.get("files", {}):
-        raise ModelFileError(f"{folder}: metadata lists no {name} (format {format})")
-    warned = warn_if_versions_differ(folder, metadata, stacklevel=5)
-    with warnings.catch_warnings():
-        if warned:  # one warning says it all, not one per pickled estimator
-            from sklearn.exceptions import InconsistentVersionWarning
-
-            warnings.simplefilter("ignore", InconsistentVersionWarning)
-        if format == "skops":
-            from classifier.skops_format import load_skops
-
-            return load_skops(folder / name)
-        import joblib
-
-        try:
-            return joblib.load(folder / name)
-        except Exception as exc:
-            raise ModelFileError(f"{folder / name}: could not load: {exc}") from None
-
-
-def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -> bool:
-    """Warn (once per load) when the model was saved by another scikit-learn."""
-    import sklearn
-
-    saved = metadata.get("versions", {}).get("scikit-learn")
-    if saved and saved != sklearn.__version__:
-        warnings.warn(
-            f"{folder} was saved with scikit-learn {saved}, this is "
-            f"{sklearn.__version__}; predictions may differ (retrain to be safe, or "
-            f"install scikit-learn=={saved})",
-            UserWarning,
-            stacklevel=stacklevel,
-        )
-        return True
-    return False

@@ -11,7 +11,6 @@ place.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -19,12 +18,12 @@ from importlib import import_module
 from pathlib import Path
 
 from classifier.errors import ModelFileError
+from classifier.metadata import FORMAT_VERSION, PACKAGE, ModelMetadata
 
-FORMAT_VERSION = 1
 METADATA = "metadata.json"
 BACKENDS = {
-    "tfidf": ("classifier.model", "SklearnModel"),
-    "transformer": ("classifier.transformer", "TransformerModel"),
+    "tfidf": ("classifier.tfidf.backend", "SklearnModel"),
+    "transformer": ("classifier.transformer.backend", "TransformerModel"),
 }
 DEFAULT_MODEL = "default"
 MODEL_ENV = "CLASSIFIER_MODEL"
@@ -67,21 +66,17 @@ def sha256_file(path: Path) -> str:
 
 
 def read_metadata(folder: Path) -> dict:
-    """The metadata of a model folder, checked to be one of this package's."""
+    """The metadata of a model folder, checked to be one of this package's (a JSON dict)."""
+    return read_model_metadata(folder).to_dict()
+
+
+def read_model_metadata(folder: Path) -> ModelMetadata:
+    """The typed metadata of a model folder (``ModelMetadata.from_json``)."""
     try:
-        metadata = json.loads((folder / METADATA).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        text = (folder / METADATA).read_text(encoding="utf-8")
+    except OSError as exc:
         raise ModelFileError(f"{folder}: unreadable {METADATA}: {exc}") from None
-    if not isinstance(metadata, dict) or metadata.get("package") != "classifier":
-        raise ModelFileError(f"{folder}: not a classifier model")
-    version = metadata.get("format_version")
-    if version != FORMAT_VERSION:
-        saved_by = metadata.get("versions", {}).get("classifier", "unknown")
-        raise ModelFileError(
-            f"{folder}: model format {version} is not supported (this package reads "
-            f"format {FORMAT_VERSION}); retrain it, or install classifier=={saved_by}"
-        )
-    return metadata
+    return ModelMetadata.from_json(text, str(folder))
 
 
 def verify_files(folder: Path, metadata: dict) -> None:
@@ -133,21 +128,13 @@ def save_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
-        files = model.write(staging, format=format) if format else model.write(staging)
-        metadata = dict(model.metadata)
-        metadata.pop("format", None)
-        if formats:
-            metadata["format"] = format or formats[0]
-        metadata.update(
-            package="classifier",
-            format_version=FORMAT_VERSION,
-            backend=model.backend,
-            name=target.name,
-            files={name: sha256_file(staging / name) for name in files},
-        )
-        (staging / METADATA).write_text(
-            json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        files = model.write(staging, format or (formats[0] if formats else None))
+        meta = ModelMetadata.from_dict(dict(model.metadata, backend=model.backend))
+        meta.format = (format or formats[0]) if formats else None
+        meta.package, meta.format_version, meta.name = PACKAGE, FORMAT_VERSION, target.name
+        meta.files = {name: sha256_file(staging / name) for name in files}
+        metadata = meta.to_dict()
+        (staging / METADATA).write_text(meta.to_json(), encoding="utf-8")
         # Documentation, not an artifact: not checksummed, rewritten on every save.
         from classifier.model_card import write_model_card
 
@@ -211,9 +198,8 @@ def load_model(path: str | Path | None = None, fast: bool = False, safe: bool = 
     ('analysis', 'factual_report', 'official_claim', 'speculation')
     """
     folder = resolve_model_path(path)
-    metadata = read_metadata(folder)
+    meta = read_model_metadata(folder)
+    metadata = meta.to_dict()
     verify_files(folder, metadata)
-    cls = backend_class(metadata.get("backend", "tfidf"))
-    if safe:
-        return cls.read_safe(folder, metadata, fast=fast)
-    return cls.read(folder, metadata, fast=fast)
+    cls = backend_class(meta.backend)
+    return cls.read(folder, metadata, fast=fast, safe=safe)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import platform
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 
-from classifier import __version__
 from classifier.data import LabeledData, check_trainable
-from classifier.model import SklearnModel
-from classifier.pipeline import PipelineConfig, build_pipeline
+from classifier.data.folds import fingerprint, make_folds
+from classifier.metadata import data_summary, new_metadata
+from classifier.tfidf.backend import SklearnModel, library_versions
+from classifier.tfidf.pipeline import PipelineConfig, build_pipeline
 
 
 @dataclass(frozen=True)
@@ -24,27 +22,6 @@ class CVResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def fingerprint(data: LabeledData) -> str:
-    """SHA-256 of the rows in order: the same data gives the same fingerprint."""
-    digest = hashlib.sha256()
-    for text, label in zip(data.texts, data.labels):
-        digest.update(f"{label}\t{text}\n".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-def make_folds(data: LabeledData, n_splits: int, random_state: int = 0):
-    """Stratified folds, grouped (no group in two folds) when groups are known."""
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-
-    smallest = min(data.label_counts.values())
-    n_splits = max(2, min(n_splits, smallest))
-    if data.groups is not None and len(set(data.groups)) >= n_splits:
-        splitter = StratifiedGroupKFold(n_splits, shuffle=True, random_state=random_state)
-        return list(splitter.split(data.texts, data.labels, data.groups)), True
-    splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-    return list(splitter.split(data.texts, data.labels)), False
 
 
 def cross_validate(
@@ -83,37 +60,14 @@ def train(
     cv_result = cross_validate(data, config, cv, random_state, on_fold) if cv > 1 else None
     pipeline = build_pipeline(config, random_state)
     pipeline.fit(data.texts, data.labels)
-    metadata = {
-        "backend": "tfidf",
-        "labels": [str(c) for c in pipeline.classes_],
-        "config": config.to_dict(),
-        "random_state": random_state,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": library_versions(),
-        "data": {
-            "source": data.source,
-            "fingerprint": fingerprint(data),
-            "rows": len(data),
-            "label_counts": data.label_counts,
-            "dropped": data.dropped,
-        },
-        "metrics": {"cv": cv_result.to_dict() if cv_result else None},
-    }
+    metadata = new_metadata(
+        "tfidf", list(pipeline.classes_), config.to_dict(), random_state=random_state,
+        versions=library_versions(),
+        data=data_summary(data.source, fingerprint(data), len(data), data.label_counts,
+                          data.dropped),
+        metrics={"cv": cv_result.to_dict() if cv_result else None},
+    ).to_dict()
     return SklearnModel(pipeline, metadata)
 
 
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries a saved model depends on."""
-    import joblib
-    import numpy
-    import scipy
-    import sklearn
-
-    return {
-        "classifier": __version__,
-        "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-    }
+__all__ = ["CVResult", "cross_validate", "fingerprint", "make_folds", "train"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 
 from classifier.data import LabeledData, check_trainable
 from classifier.errors import ConfigError
-from classifier.pipeline import PipelineConfig
+from classifier.tfidf.pipeline import PipelineConfig
 
 SEARCH_SPACE: dict[str, list] = {
     "word_ngram_range": [(1, 1), (1, 2), (1, 3)],
@@ -80,7 +80,7 @@ def tune(
     import numpy as np
     from sklearn.metrics import f1_score
 
-    from classifier.pipeline import build_pipeline
+    from classifier.tfidf.pipeline import build_pipeline
     from classifier.training import make_folds
 
     check_trainable(data)

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.dedup import near_duplicates, normalize  # noqa: E402
+from classifier.data.dedup import near_duplicates, normalize  # noqa: E402
 
 RAW = ROOT / "data" / "raw"
 OUT = ROOT / "data"

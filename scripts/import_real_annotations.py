@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from classifier.real_news import REFERENCES, fetch_news_articles
-from classifier.sentences import split_sentences
+from classifier.data.real_news import REFERENCES, fetch_news_articles
+from classifier.text.sentences import split_sentences
 
 FIELDS = ("label", "difficulty", "note", "open_case", "kind", "reason")
 

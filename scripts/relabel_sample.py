@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.dedup import normalize  # noqa: E402
+from classifier.data.dedup import normalize  # noqa: E402
 
 
 def main() -> None:

@@ -2,9 +2,9 @@ import json
 import re
 from html import unescape
 
-from classifier.article_view import as_html, as_markdown
-from classifier.palette import LABEL_COLOURS
 from classifier.prediction import ArticlePrediction, Prediction
+from classifier.reports.article_view import as_html, as_markdown
+from classifier.reports.palette import LABEL_COLOURS
 
 LABELS = ("analysis", "factual_report", "official_claim", "speculation")
 

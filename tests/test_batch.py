@@ -5,8 +5,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.batch import BatchProgress, predict_file, score_chunk
-from classifier.chunks import RawChunk
+from classifier.batch.local import BatchProgress, predict_file, score_chunk
+from classifier.data.records import RawChunk
 
 
 def read_rows(path):
@@ -15,7 +15,7 @@ def read_rows(path):
     if path.suffix == ".csv":
         import pyarrow.csv as pacsv
 
-        from classifier.chunks import output_schema
+        from classifier.data.records import output_schema
 
         schema = output_schema(("analysis", "factual_report", "official_claim", "speculation"))
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(

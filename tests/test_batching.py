@@ -1,6 +1,6 @@
 import numpy as np
 
-from classifier import batching
+from classifier import prediction as batching
 
 
 def test_batched_probabilities_match_one_call(tiny_model, tiny_data):

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from classifier.cascade import CascadeClassifier
 from classifier.persistence import load_model, save_model
-from classifier.pipeline import PipelineConfig, build_pipeline
+from classifier.tfidf.estimators import CascadeClassifier
+from classifier.tfidf.pipeline import PipelineConfig, build_pipeline
 from classifier.training import train
 
 

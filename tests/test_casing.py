@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.casing import normalize_case
+from classifier.text.casing import normalize_case
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -17,7 +17,7 @@ def test_only_capitals_and_title_case_are_lowered(text, expected):
 
 
 def test_normalizer_leaves_training_text_and_lowers_text_to_predict():
-    from classifier.features import CaseNormalizer
+    from classifier.tfidf.features import CaseNormalizer
 
     texts = ["PRICES MAY RISE", "Prices may rise."]
     step = CaseNormalizer()
@@ -26,7 +26,7 @@ def test_normalizer_leaves_training_text_and_lowers_text_to_predict():
 
 
 def test_shouted_sentence_gets_the_label_of_the_same_sentence_in_prose(tiny_data):
-    from classifier.pipeline import PipelineConfig
+    from classifier.tfidf.pipeline import PipelineConfig
     from classifier.training import train
 
     model = train(tiny_data, PipelineConfig(lowercase=False, normalize_case=True), cv=0)

@@ -7,7 +7,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.chunks import (
+from classifier.data.records import (
     Part,
     PredictionWriter,
     input_kind,
@@ -103,7 +103,7 @@ def test_csv_parts_agree_with_one_stream_on_malformed_records(tmp_path, part_byt
 
 
 def test_an_unclosed_quote_reads_at_most_max_record_bytes_ahead(tmp_path, monkeypatch):
-    import classifier.chunks as chunks
+    import classifier.data.records as chunks
 
     monkeypatch.setattr(chunks, "MAX_RECORD_BYTES", 64)
     path = tmp_path / "in.csv"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from classifier.data import load_labeled
-from classifier.dedup import near_duplicates
+from classifier.data.dedup import near_duplicates
 from classifier.labels import LABELS
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -1,6 +1,6 @@
 import pytest
 
-from classifier.cues import NAMES, cue_matrix, cue_vector
+from classifier.text.cues import NAMES, cue_matrix, cue_vector
 
 
 def cues(text):

@@ -8,8 +8,8 @@ import pytest
 pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
-from classifier.batch import predict_file  # noqa: E402
-from classifier.engines.dask import predict_file_dask  # noqa: E402
+from classifier.batch.dask import predict_file_dask  # noqa: E402
+from classifier.batch.local import predict_file  # noqa: E402
 from classifier.errors import DataError  # noqa: E402
 
 
@@ -89,7 +89,7 @@ def test_dask_reads_a_folder_of_articles(cluster, saved_model, tiny_data, tmp_pa
 
 def test_workers_load_the_model_once_from_its_folder_without_scikit_learn(
         articles, saved_model, tmp_path, monkeypatch):
-    from classifier.engines import dask as engine
+    from classifier.batch import dask as engine
 
     def refuse(*args, **kwargs):
         raise AssertionError("the client loaded the model")
@@ -100,7 +100,7 @@ def test_workers_load_the_model_once_from_its_folder_without_scikit_learn(
     def state():
         import sys
 
-        from classifier.engines.dask import _MODELS
+        from classifier.batch.dask import _MODELS
         return ([(key[0], type(model).__name__, id(model)) for key, model in _MODELS.items()],
                 sorted(m for m in ("sklearn", "dask.dataframe") if m in sys.modules))
 
@@ -128,7 +128,7 @@ def test_a_model_object_is_still_shipped_as_it_is(cluster, articles, tiny_model,
 
 
 def test_worker_model_checks_the_key_and_finds_a_shipped_model_by_name(saved_model):
-    from classifier.engines.dask import ModelRef, model_for_workers, worker_model
+    from classifier.batch.dask import ModelRef, model_for_workers, worker_model
     from classifier.errors import ModelFileError
 
     ref, labels = model_for_workers(str(saved_model))

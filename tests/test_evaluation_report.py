@@ -7,7 +7,7 @@ import pytest
 
 from classifier.data import LabeledData
 from classifier.diagnostics import diagnose
-from classifier.evaluation_report import IMAGES, render_html, write_report
+from classifier.reports.evaluation_report import IMAGES, render_html, write_report
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from classifier.errors import ExplainError
-from classifier.explain import KINDS, explain
 from classifier.model import Model
-from classifier.pipeline import PipelineConfig
+from classifier.tfidf.explain import KINDS, explain
+from classifier.tfidf.pipeline import PipelineConfig
 from classifier.training import train
 
 SENTENCE = "Officials said the bridge may reopen next week."

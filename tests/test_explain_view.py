@@ -1,7 +1,7 @@
 from rich.console import Console
 
-from classifier.explain_view import explanation_tables, feature_text, top_features_tables
-from classifier.pipeline import PipelineConfig
+from classifier.reports.explain_view import explanation_tables, feature_text, top_features_tables
+from classifier.tfidf.pipeline import PipelineConfig
 from classifier.training import train
 
 

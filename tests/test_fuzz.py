@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from classifier.data import load_texts
-from classifier.sentences import split_sentences
+from classifier.text.sentences import split_sentences
 
 # Characters scrapers really produce, and the ones that break naive code: NUL and other
 # controls, every line and paragraph separator, byte-order mark, right-to-left marks and

@@ -1,8 +1,8 @@
 import pytest
 
 from classifier.data import LabeledData
+from classifier.data.hygiene import check_hygiene, require_clean
 from classifier.errors import DataError
-from classifier.hygiene import check_hygiene, require_clean
 
 
 def data(rows, dropped=None):

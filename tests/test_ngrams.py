@@ -3,8 +3,8 @@ import pytest
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from classifier.features import TOKEN_PATTERN
-from classifier.ngrams import (
+from classifier.tfidf.features import TOKEN_PATTERN
+from classifier.tfidf.ngrams import (
     CharNgramIndex,
     KeyTable,
     WordNgramIndex,

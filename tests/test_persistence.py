@@ -97,8 +97,8 @@ def test_model_env_variable(saved_model, monkeypatch):
 
 
 def test_fast_scorer_matches_the_pipeline(tiny_model, saved_model, seed_text):
-    from classifier.fast import FastModel
-    from classifier.sentences import split_sentences
+    from classifier.text.sentences import split_sentences
+    from classifier.tfidf.numpy_scorer import FastModel
 
     fast = load_model(saved_model, fast=True)
     assert isinstance(fast, FastModel) and fast.labels == tiny_model.labels
@@ -122,8 +122,8 @@ def test_shipped_model_fast_path_matches_on_test_sentences():
 
 
 def test_model_without_fast_arrays_falls_back_to_the_pipeline(tiny_data, tmp_path):
-    from classifier.model import SklearnModel
-    from classifier.pipeline import PipelineConfig
+    from classifier.tfidf.backend import SklearnModel
+    from classifier.tfidf.pipeline import PipelineConfig
     from classifier.training import train
 
     model = train(tiny_data, PipelineConfig(estimator="sgd"), cv=0)
@@ -138,7 +138,7 @@ KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
 
-from classifier.model import SklearnModel
+from classifier.tfidf.backend import SklearnModel
 
 target, point = Path(sys.argv[1]), sys.argv[2]
 real_write, real_replace = SklearnModel.write, os.replace
@@ -225,7 +225,7 @@ def test_safe_load_never_unpickles(tiny_model, tmp_path, fast):
 
 
 def test_safe_load_refuses_a_model_that_is_only_a_pickle(tiny_data, tmp_path):
-    from classifier.pipeline import PipelineConfig
+    from classifier.tfidf.pipeline import PipelineConfig
     from classifier.training import train
 
     model = train(tiny_data, PipelineConfig(estimator="sgd"), cv=0)  # no NumPy export
@@ -238,7 +238,7 @@ def test_safe_load_refuses_a_model_that_is_only_a_pickle(tiny_data, tmp_path):
 
 @pytest.mark.parametrize("safe", [False, True])
 def test_skops_format_round_trip(tiny_model, tmp_path, safe):
-    from classifier.model import SklearnModel
+    from classifier.tfidf.backend import SklearnModel
 
     path = save_model(tiny_model, tmp_path / "m", format="skops")
     meta = json.loads((path / "metadata.json").read_text())
@@ -271,7 +271,7 @@ def test_unlisted_artifact_is_never_read(tiny_model, tmp_path):
 
 
 def test_failed_save_leaves_the_previous_model_unchanged(tiny_model, tmp_path, monkeypatch):
-    from classifier.model import SklearnModel
+    from classifier.tfidf.backend import SklearnModel
 
     path = save_model(tiny_model, tmp_path / "m")
     before = snapshot(path)
@@ -342,7 +342,7 @@ def test_other_sklearn_version_warns_once_with_both_versions(
 
             joblib.load(path / "model.joblib")
         else:
-            from classifier.skops_format import load_skops
+            from classifier.tfidf.skops_format import load_skops
 
             load_skops(path / "model.skops")
     assert len(raw) > 1
@@ -351,7 +351,7 @@ def test_other_sklearn_version_warns_once_with_both_versions(
 @pytest.mark.parametrize("char_range", [(1, 3), (3, 5)])
 def test_fast_scorer_matches_with_and_without_the_vectorised_index(tiny_data, tmp_path,
                                                                    char_range):
-    from classifier.pipeline import PipelineConfig
+    from classifier.tfidf.pipeline import PipelineConfig
     from classifier.training import train
 
     config = PipelineConfig(char_ngram_range=char_range, min_df=1, sublinear_tf=True)
@@ -366,7 +366,7 @@ def test_fast_scorer_matches_with_and_without_the_vectorised_index(tiny_data, tm
 
 @pytest.mark.parametrize("format", ["joblib", "skops"])
 def test_case_step_round_trips_and_the_fast_scorer_applies_it(tiny_data, tmp_path, format):
-    from classifier.pipeline import PipelineConfig
+    from classifier.tfidf.pipeline import PipelineConfig
     from classifier.training import train
 
     model = train(tiny_data, PipelineConfig(lowercase=False, normalize_case=True), cv=0)

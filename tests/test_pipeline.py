@@ -1,7 +1,7 @@
 import pytest
 
 from classifier.errors import ConfigError
-from classifier.pipeline import PipelineConfig, build_pipeline, load_config, save_config
+from classifier.tfidf.pipeline import PipelineConfig, build_pipeline, load_config, save_config
 
 
 def test_config_round_trip(tmp_path):
@@ -44,7 +44,7 @@ def test_every_estimator_fits_and_gives_probabilities(tiny_data, estimator):
 def test_class_boost_weights_a_label_up(tiny_data, tmp_path):
     import numpy as np
 
-    from classifier.weighting import BoostedLogisticRegression
+    from classifier.tfidf.estimators import BoostedLogisticRegression
 
     config = PipelineConfig(class_boost=(("official_claim", 3.0),))
     save_config(config, tmp_path / "c.json")

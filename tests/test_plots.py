@@ -5,8 +5,13 @@ import pytest
 from classifier.diagnostics import reliability_bins
 from classifier.errors import MissingExtraError
 from classifier.evaluation import ClassMetrics
-from classifier.palette import label_colours
-from classifier.plots import confusion_png, per_class_png, reliability_png, require_matplotlib
+from classifier.reports.palette import label_colours
+from classifier.reports.plots import (
+    confusion_png,
+    per_class_png,
+    reliability_png,
+    require_matplotlib,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 LABELS = ["analysis", "factual_report", "official_claim", "speculation"]

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from classifier import real_news
+from classifier.data import real_news
 from classifier.errors import DataError
-from classifier.real_news import (
+from classifier.data.real_news import (
     fetch_news_articles,
     find_source_text,
     load_real_news,
     normalize_text,
     sentence_hash,
 )
-from classifier.sentences import split_sentences
+from classifier.text.sentences import split_sentences
 
 # Team-written stand-ins for the source's rows, with its scrape damage.
 ROWS = [

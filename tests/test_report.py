@@ -3,7 +3,7 @@ import io
 import json
 
 from classifier.prediction import ArticlePrediction, Prediction
-from classifier.report import as_csv, as_json, as_jsonl, prediction_rows
+from classifier.reports.tables import as_csv, as_json, as_jsonl, prediction_rows
 
 LABELS = ("analysis", "factual_report")
 ARTICLE = ArticlePrediction(

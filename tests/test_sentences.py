@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifier.sentences import split_sentences
+from classifier.text.sentences import split_sentences
 
 
 def texts(text):

@@ -5,7 +5,7 @@ import pytest
 
 from classifier.errors import ModelFileError
 from classifier.persistence import load_model, save_model, sha256_file
-from classifier.skops_format import TRUSTED_TYPES, dump_skops, load_skops, untrusted_types
+from classifier.tfidf.skops_format import TRUSTED_TYPES, dump_skops, load_skops, untrusted_types
 
 
 class TouchOnLoad:
@@ -58,7 +58,7 @@ def test_a_tampered_skops_model_is_refused_even_with_matching_checksums(
 
 
 def test_the_trusted_list_covers_every_estimator_the_package_builds(tiny_data, tmp_path):
-    from classifier.pipeline import ESTIMATORS, PipelineConfig
+    from classifier.tfidf.pipeline import ESTIMATORS, PipelineConfig
     from classifier.training import train
 
     for name in ESTIMATORS:

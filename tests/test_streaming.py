@@ -4,7 +4,7 @@ import pytest
 
 from classifier.errors import DataError
 from classifier.persistence import load_model, save_model
-from classifier.streaming import StreamingConfig, StreamProgress, train_streaming
+from classifier.tfidf.hashed import StreamingConfig, StreamProgress, train_streaming
 
 
 def test_streaming_model_trains_saves_loads_and_predicts(tiny_dir, tmp_path):

@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from classifier.data import LabeledData
-from classifier.pipeline import PipelineConfig
+from classifier.tfidf.pipeline import PipelineConfig
 from classifier.training import cross_validate, fingerprint, make_folds, train
 
 

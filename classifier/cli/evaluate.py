@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import (
+from classifier.cli._app import (
     EncodingOption,
     ModelOption,
     SafeOption,
@@ -46,12 +46,12 @@ def evaluate_cli(
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import load_model
-    from classifier.report import evaluation_tables
+    from classifier.reports.tables import evaluation_tables
 
     err = make_console(stderr=True)
     with clean_errors():
         if report_dir is not None:
-            from classifier.plots import require_matplotlib
+            from classifier.reports.plots import require_matplotlib
 
             require_matplotlib()
         loaded = load_model(model, safe=safe)
@@ -77,7 +77,7 @@ def evaluate_cli(
 def _write_report(model, dataset, paths, text_column, topic_column, folder, on_batch):
     """Diagnose, write the report folder, and return the plain evaluation report."""
     from classifier.diagnostics import diagnose, load_topics
-    from classifier.evaluation_report import write_report
+    from classifier.reports.evaluation_report import write_report
 
     topics = load_topics(paths, dataset, text_column, topic_column)
     diagnostics = diagnose(model, dataset, topics, on_batch=on_batch)

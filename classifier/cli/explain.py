@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import ModelOption, app, clean_errors, make_console
+from classifier.cli._app import ModelOption, app, clean_errors, make_console
 
 
 class FeatureKind(str, Enum):
@@ -40,8 +40,8 @@ def explain_cli(
 ) -> None:
     """Show which features (words, character n-grams, cues) push a sentence toward each
     label, with their weights; without a sentence, each label's strongest features."""
-    from classifier.explain_view import explanation_tables, top_features_tables
     from classifier.persistence import load_model
+    from classifier.reports.explain_view import explanation_tables, top_features_tables
 
     with clean_errors():
         loaded = load_model(model)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import (
+from classifier.cli._app import (
     EncodingOption,
     ModelOption,
     OutputFormat,
@@ -131,7 +131,7 @@ def predict_cli(
     """Label every sentence of texts, articles (--file), a table (--input) or stdin."""
     from classifier.cli._progress import progress_bar
     from classifier.persistence import load_model
-    from classifier.report import as_csv, as_json, as_jsonl, prediction_rows
+    from classifier.reports.tables import as_csv, as_json, as_jsonl, prediction_rows
 
     if output is not None:
         with clean_errors():
@@ -152,7 +152,7 @@ def predict_cli(
         with progress_bar(make_console(stderr=True), "tagging", len(docs)) as step:
             results = _tag(loaded, docs, split, step)
     if output_format in (OutputFormat.html, OutputFormat.markdown):
-        from classifier.article_view import as_html, as_markdown
+        from classifier.reports.article_view import as_html, as_markdown
 
         render = as_html if output_format is OutputFormat.html else as_markdown
         sys.stdout.write(render(results))
@@ -162,15 +162,14 @@ def predict_cli(
         return
     if output_format in (OutputFormat.jsonl, OutputFormat.csv):
         rows = [row for doc_id, article in results for row in prediction_rows(doc_id, article)]
-        render = as_jsonl if output_format is OutputFormat.jsonl else as_csv
-        sys.stdout.write(render(rows))
+        sys.stdout.write(as_jsonl(rows) if output_format is OutputFormat.jsonl else as_csv(rows))
         return
     _print_tables(results, summary)
 
 
 def _tag(model, docs, split, on_batch=None):
     """Tag documents as articles (split) or as single sentences, one result per doc."""
-    from classifier import batching
+    from classifier import prediction as batching
     from classifier.prediction import ArticlePrediction
 
     if split:
@@ -185,7 +184,7 @@ def _tag(model, docs, split, on_batch=None):
 
 def _print_tables(results, summary: bool) -> None:
     from classifier.prediction import summarize
-    from classifier.report import predictions_table, summary_table
+    from classifier.reports.tables import predictions_table, summary_table
 
     console = make_console()
     for doc_id, article in results:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import EncodingOption, TextColumn, app, clean_errors, make_console
+from classifier.cli._app import EncodingOption, TextColumn, app, clean_errors, make_console
 from classifier.errors import ClassifierError
 
 
@@ -102,7 +102,7 @@ def train_cli(
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import save_model
-    from classifier.pipeline import PipelineConfig, load_config
+    from classifier.tfidf.pipeline import PipelineConfig, load_config
     from classifier.training import train
 
     console = make_console(stderr=True)
@@ -173,7 +173,7 @@ def train_cli(
 
 def _check_data(dataset, min_examples, max_imbalance, strict, console):
     """Print the data's hygiene problems (and duplicates); fail on them with ``strict``."""
-    from classifier.hygiene import check_hygiene, require_clean
+    from classifier.data.hygiene import check_hygiene, require_clean
 
     hygiene = check_hygiene(dataset, min_examples, max_imbalance)
     for problem in hygiene.problems:

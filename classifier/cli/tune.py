@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli import TextColumn, app, clean_errors, make_console
+from classifier.cli._app import TextColumn, app, clean_errors, make_console
 
 
 @app.command("tune")
@@ -33,8 +33,8 @@ def tune_cli(
     from rich.progress import Progress
 
     from classifier.data import load_labeled
-    from classifier.pipeline import load_config, save_config
-    from classifier.report import tune_table
+    from classifier.reports.tables import tune_table
+    from classifier.tfidf.pipeline import load_config, save_config
     from classifier.tuning import sample_configs, tune
 
     console = make_console(stderr=True)

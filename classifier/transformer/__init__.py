@@ -11,8 +11,8 @@ package does not, and asking for the backend without it raises
 - ``finetuning``: ``train_transformer`` and its ``TransformerConfig``.
 """
 
+from classifier.transformer.backend import INSTALL_HINT, TransformerModel, require_extra
 from classifier.transformer.finetuning import EpochResult, TransformerConfig, train_transformer
-from classifier.transformer.model import INSTALL_HINT, TransformerModel, require_extra
 
 __all__ = [
     "EpochResult",

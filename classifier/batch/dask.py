@@ -1,0 +1,308 @@
+"""The Dask engine: batch prediction on a Dask cluster (or a ``LocalCluster``).
+
+The input is planned into parts that start on record boundaries and know their
+first row number (``classifier.data.records.plan_parts``); ``dask.dataframe.from_map``
+reads them, and ``map_partitions`` scores each partition through the same
+``score_chunk`` as the local engine and writes it as ``part-NNNNN.parquet`` into
+a temporary folder that is renamed into place at the end. Rows are numbered and
+ordered as in the local engine, so both give the same rows. The driver gathers
+each partition's counts as it finishes (progress, and the totals).
+
+A saved model travels as its folder (``ModelRef``): each worker process loads
+it once, with the NumPy scorer when there is one, and the client reads only its
+labels. A ``Model`` object is sent to the workers as it is.
+
+Needs the ``dask`` extra (``pip install 'classifier[dask]'``). On a remote
+cluster the workers must have ``classifier`` installed and see the input and
+output paths (a shared file system), and the model folder unless it is a
+shipped model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from classifier.batch.local import BatchProgress, BatchResult, score_chunk
+from classifier.data.records import (
+    Part,
+    RawChunk,
+    input_size,
+    iter_chunks,
+    output_schema,
+    plan_parts,
+)
+from classifier.errors import ClassifierError, DataError, MissingExtraError, ModelFileError
+
+COUNTS = ("partition", "rows_in", "rows_out", "errors")
+INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'classifier[dask]'"
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A saved model as workers find it: its folder, its shipped name (for workers
+    that do not see the folder), and a key of its checksums."""
+
+    folder: str
+    name: str | None
+    key: str
+
+
+# Each worker process keeps the model it loaded here, by folder and key.
+_MODELS: dict[tuple[str, str], object] = {}
+
+
+def model_key(metadata: dict) -> str:
+    """A short digest of a model's artifact checksums: changes whenever the model does."""
+    files = json.dumps(metadata.get("files") or {}, sort_keys=True)
+    return hashlib.sha256(files.encode()).hexdigest()[:16]
+
+
+def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
+    """What to send the workers for ``model``, and its labels, without loading it
+    here (a ``Model`` object is sent as it is)."""
+    from classifier.model import Model
+    from classifier.persistence import models_dirs, read_metadata, resolve_model_path
+
+    if isinstance(model, Model):
+        return model, tuple(model.labels)
+    folder = resolve_model_path(model).resolve()
+    metadata = read_metadata(folder)
+    shipped = folder.parent in {d.resolve() for d in models_dirs()}
+    ref = ModelRef(str(folder), folder.name if shipped else None, model_key(metadata))
+    return ref, tuple(metadata["labels"])
+
+
+def worker_model(model):
+    """The model a task was given: loaded once per process for a ``ModelRef``."""
+    if not isinstance(model, ModelRef):
+        return model
+    loaded = _MODELS.get((model.folder, model.key))
+    if loaded is None:
+        from classifier.persistence import load_model, read_metadata, resolve_model_path
+
+        where = model.folder if Path(model.folder).is_dir() or not model.name else model.name
+        folder = resolve_model_path(where)
+        if model_key(read_metadata(folder)) != model.key:
+            raise ModelFileError(f"{folder}: this worker's copy of the model differs from "
+                                 "the client's")
+        _MODELS.clear()  # one model per worker: a long-lived cluster does not pile them up
+        loaded = _MODELS[(model.folder, model.key)] = load_model(folder, fast=True)
+    return loaded
+
+
+def require_extra() -> None:
+    """Raise ``MissingExtraError`` unless dask.dataframe and distributed import."""
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise MissingExtraError(INSTALL_HINT) from None
+
+
+def _raw_schema():
+    import pyarrow as pa
+
+    return pa.schema([("row", pa.int64()), ("id", pa.string()), ("text", pa.string()),
+                      ("error", pa.string())])
+
+
+def _counts_schema():
+    import pyarrow as pa
+
+    return pa.schema([(name, pa.int64()) for name in COUNTS])
+
+
+def _frame(table):
+    """A pandas frame backed by Arrow types, so nulls and int64 survive the round trip."""
+    import pandas as pd
+
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def read_part(part: Part, text_column: str, id_column: str | None):
+    """One input part as a pandas frame of raw rows: row, id, text, error."""
+    import pyarrow as pa
+
+    rows: list[int] = []
+    ids: list[str | None] = []
+    texts: list[str | None] = []
+    errors: list[str | None] = []
+    for chunk in iter_chunks(part, text_column, id_column, chunk_rows=1 << 16):
+        rows.extend(range(chunk.first_row, chunk.first_row + len(chunk)))
+        ids += chunk.ids
+        texts += chunk.texts
+        errors += chunk.errors
+    return _frame(pa.table([rows, ids, texts, errors], schema=_raw_schema()))
+
+
+def score_partition(frame, model, split: bool):
+    """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise."""
+    import pyarrow as pa
+
+    model = worker_model(model)
+    table = pa.Table.from_pandas(frame, schema=_raw_schema(), preserve_index=False)
+    rows, ids = table.column("row").to_pylist(), table.column("id").to_pylist()
+    texts, errors = table.column("text").to_pylist(), table.column("error").to_pylist()
+    del frame, table
+    batches, step = [], 1000
+    for lo in range(0, len(rows), step):
+        chunk = RawChunk(rows[lo], ids[lo:lo + step], texts[lo:lo + step], errors[lo:lo + step])
+        batches.append(score_chunk(model, chunk, split))
+    schema = output_schema(model.labels)
+    return pa.Table.from_batches(batches, schema) if batches else schema.empty_table()
+
+
+def predict_partition(frame, model, split: bool, folder: str, partition_info=None):
+    """Score one partition and write it to ``folder/part-NNNNN.parquet``; its counts
+    (partition, input rows, output rows, error rows) as a one-row frame."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    number = partition_info["number"]
+    table = score_partition(frame, model, split)
+    pq.write_table(table, Path(folder) / f"part-{number:05d}.parquet")
+    rows_in = len(pc.unique(table.column("row"))) if table.num_rows else 0
+    counts = [number, rows_in, table.num_rows, table.num_rows - table.column("error").null_count]
+    return _frame(pa.table({k: [v] for k, v in zip(COUNTS, counts)}))
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None = None, workers: int | None = None):
+    """A ``distributed.Client``: attached to ``scheduler`` when given, else to a new
+    ``LocalCluster`` of ``workers`` single-threaded worker processes."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ClassifierError(f"could not reach the Dask scheduler at {scheduler}: "
+                                  f"{exc}") from None
+        with client:
+            yield client
+        return
+    from classifier.batch.local import default_jobs
+
+    # Memory: the system allocator hands freed Arrow buffers back (mimalloc, the default,
+    # keeps tens of MB per worker), and without a dashboard the workers' statistical
+    # profiler only piles up samples (and costs time).
+    pool = os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "system")
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
+                         processes=True, dashboard_address=None,
+                         env={"ARROW_DEFAULT_MEMORY_POOL": pool}) as cluster, \
+            Client(cluster) as client:
+        yield client
+
+
+def predict_file_dask(
+    model, input_path: str | Path, output_path: str | Path, *, text_column: str = "text",
+    id_column: str | None = None, split: bool = False, scheduler: str | None = None,
+    workers: int | None = None, part_bytes: int = 2 << 20,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchResult:
+    """``classifier.batch.local.predict_file`` on a Dask cluster; writes a Parquet folder.
+
+    Parameters
+    ----------
+    model : Model, str, Path or None
+        A loaded model, or a model folder or shipped name (``None``: the default),
+        which each worker loads once (the client reads only its labels).
+    output_path : str or Path
+        A folder ending in ``.parquet``, holding ``part-NNNNN.parquet`` files in
+        input order (read it with ``pyarrow.parquet.read_table(output_path)``).
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``); without one a
+        ``LocalCluster`` of ``workers`` processes is started for the run.
+    part_bytes : int
+        Target size of one partition of a JSONL or CSV input.
+    on_progress : callable, optional
+        Called with a ``BatchProgress`` as each partition is written (in any order).
+    """
+    require_extra()
+    output_path = Path(output_path)
+    if output_path.suffix.lower() != ".parquet":
+        raise DataError(f"{output_path}: the Dask engine writes Parquet; name the output "
+                        "*.parquet")
+    _check_replaceable(output_path)
+    started = time.perf_counter()
+    shipped, labels = model_for_workers(model)
+    parts = plan_parts(input_path, part_bytes=part_bytes, text_column=text_column)
+    tmp = output_path.with_name(f".{output_path.name}.dask.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        with connect(scheduler, workers) as client:
+            counts = _run(client, parts, shipped, labels, text_column, id_column, split, tmp,
+                          started, on_progress)
+            workers_used = len(client.scheduler_info().get("workers", {})) or 1
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _replace_folder(tmp, output_path)
+    return BatchResult(str(input_path), str(output_path), *counts,
+                       time.perf_counter() - started, "dask", workers_used)
+
+
+def _run(client, parts, model, labels, text_column, id_column, split, tmp: Path, started,
+         on_progress) -> tuple[int, int, int]:
+    """Read, score and write every part on the cluster; (rows in, rows out, errors)."""
+    import dask
+    import dask.dataframe as dd
+    from distributed import as_completed
+
+    if not isinstance(model, ModelRef):  # a Model object: sent to each worker once
+        model = dask.delayed(model, pure=True)
+    # the frames hold Arrow strings already: no conversion step (nor dask.dataframe
+    # imported on the workers for it)
+    with dask.config.set({"dataframe.convert-string": False}):
+        raw = dd.from_map(read_part, parts, args=(text_column, id_column),
+                          meta=_frame(_raw_schema().empty_table()), enforce_metadata=False)
+        written = raw.map_partitions(predict_partition, model, split, str(tmp),
+                                     meta=_frame(_counts_schema().empty_table()),
+                                     enforce_metadata=False)
+        futures = client.compute(written.to_delayed())
+    sizes = [input_size(part) for part in parts]
+    total, done, totals = sum(sizes), 0, [0, 0, 0]
+    try:
+        for future in as_completed(futures):
+            number, *counts = future.result().iloc[0].tolist()
+            totals = [a + b for a, b in zip(totals, counts)]
+            done += sizes[number]
+            if on_progress:
+                on_progress(BatchProgress(done, total, totals[0], totals[1],
+                                          time.perf_counter() - started))
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return totals[0], totals[1], totals[2]
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse to replace anything but a file or a folder of Parquet files."""
+    if path.is_dir() and any(p.suffix != ".parquet" for p in path.iterdir()):
+        raise DataError(f"{path}: exists and holds other files than Parquet; "
+                        "refusing to replace it")
+
+
+def _replace_folder(tmp: Path, target: Path) -> None:
+    """Swap ``tmp`` into ``target``, removing a previous output only after the swap."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    if old.is_dir():
+        shutil.rmtree(old)
+    else:
+        old.unlink(missing_ok=True)

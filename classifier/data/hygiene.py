@@ -1,0 +1,137 @@
+"""Training-data hygiene: what in labeled data deserves a look before training.
+
+Pure: ``check_hygiene`` takes ``LabeledData`` and returns a ``HygieneReport``;
+the CLI prints its ``problems`` and, with ``--strict``, fails on them
+(``require_clean``). Nothing here drops or changes a row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+from classifier.data import LabeledData
+from classifier.errors import DataError
+
+MIN_EXAMPLES = 5
+MAX_IMBALANCE = 10.0
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One text that appears with more than one label, and how often with each."""
+
+    text: str
+    labels: dict[str, int]
+
+
+@dataclass(frozen=True)
+class HygieneReport:
+    """Findings on one labeled data set; ``problems`` lists the ones that matter.
+
+    ``dropped`` holds the rows the loader left out (empty text or label), by
+    reason. ``duplicates`` counts rows that repeat an earlier row exactly (same
+    text, same label): harmless for training, listed for information.
+    """
+
+    rows: int
+    label_counts: dict[str, int]
+    dropped: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    duplicates: int = 0
+    small_labels: dict[str, int] = field(default_factory=dict)
+    imbalance: float = 1.0
+    min_examples: int = MIN_EXAMPLES
+    max_imbalance: float = MAX_IMBALANCE
+
+    @property
+    def conflicting_rows(self) -> int:
+        return sum(sum(c.labels.values()) for c in self.conflicts)
+
+    @property
+    def problems(self) -> list[str]:
+        """One line per problem, most serious first; empty when the data is clean."""
+        lines = []
+        if self.conflicts:
+            first = self.conflicts[0]
+            shown = ", ".join(f"{label} ×{n}" for label, n in first.labels.items())
+            lines.append(
+                f"conflicting labels on {_count(len(self.conflicts), 'text')} "
+                f"({self.conflicting_rows} rows), e.g. {_clip(first.text)!r}: {shown}"
+            )
+        for reason, count in self.dropped.items():
+            lines.append(f"{_count(count, 'row')} dropped: {reason}")
+        if self.small_labels:
+            shown = ", ".join(f"{label} ({n})" for label, n in self.small_labels.items())
+            lines.append(f"labels with fewer than {self.min_examples} examples: {shown}")
+        if self.imbalance > self.max_imbalance:
+            counts = self.label_counts
+            largest = max(counts, key=counts.__getitem__)
+            smallest = min(counts, key=counts.__getitem__)
+            lines.append(
+                f"extreme imbalance: {largest!r} has {self.imbalance:.1f}x the rows of "
+                f"{smallest!r} (limit {self.max_imbalance:g}x)"
+            )
+        return lines
+
+    def to_dict(self, examples: int = 10) -> dict:
+        """Plain data for JSON and model metadata, with the first ``examples`` conflicts."""
+        data = asdict(self)
+        data["conflicts"] = data["conflicts"][:examples]
+        data["conflicting_texts"] = len(self.conflicts)
+        data["conflicting_rows"] = self.conflicting_rows
+        data["problems"] = self.problems
+        return data
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def check_hygiene(
+    data: LabeledData, min_examples: int = MIN_EXAMPLES, max_imbalance: float = MAX_IMBALANCE
+) -> HygieneReport:
+    """Look for conflicting duplicates, dropped rows, tiny labels and extreme imbalance.
+
+    Texts are compared exactly, apart from surrounding whitespace.
+
+    >>> from classifier.data import LabeledData
+    >>> data = LabeledData(["Rain fell.", "Rain fell.", "It may rain."], ["a", "b", "b"])
+    >>> check_hygiene(data, min_examples=1).problems[0]
+    "conflicting labels on 1 text (2 rows), e.g. 'Rain fell.': a ×1, b ×1"
+    """
+    by_text: dict[str, Counter] = defaultdict(Counter)
+    for text, label in zip(data.texts, data.labels):
+        by_text[text.strip()][label] += 1
+    conflicts = [
+        Conflict(text, dict(sorted(labels.items())))
+        for text, labels in by_text.items()
+        if len(labels) > 1
+    ]
+    conflicts.sort(key=lambda c: -sum(c.labels.values()))
+    duplicates = sum(n - 1 for labels in by_text.values() for n in labels.values())
+    counts = data.label_counts
+    small = {label: n for label, n in counts.items() if n < min_examples}
+    imbalance = max(counts.values()) / min(counts.values()) if counts else 1.0
+    return HygieneReport(
+        rows=len(data),
+        label_counts=counts,
+        dropped=dict(data.dropped),
+        conflicts=conflicts,
+        duplicates=duplicates,
+        small_labels=dict(sorted(small.items(), key=lambda item: item[1])),
+        imbalance=imbalance,
+        min_examples=min_examples,
+        max_imbalance=max_imbalance,
+    )
+
+
+def require_clean(report: HygieneReport, source: str = "") -> None:
+    """Raise ``DataError`` listing the report's problems, if it has any (``--strict``)."""
+    if report.problems:
+        where = f"{source}: " if source else ""
+        raise DataError(f"{where}data problems (strict): " + "; ".join(report.problems))

@@ -1,0 +1,170 @@
+"""Rendering results for people (rich tables) and machines (JSON, JSONL, CSV rows).
+
+Takes the library's dataclasses and returns strings or rich renderables; prints nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from classifier.evaluation import EvaluationReport
+from classifier.prediction import ArticlePrediction, LabelShare
+
+COLOURS = {
+    "factual_report": "green",
+    "official_claim": "blue",
+    "speculation": "magenta",
+    "analysis": "yellow",
+}
+
+
+def colour(label: str | None) -> str:
+    return COLOURS.get(label or "", "white")
+
+
+def prediction_rows(doc_id: str, article: ArticlePrediction) -> list[dict]:
+    """One flat row per sentence: id, position, offsets, label and probabilities."""
+    rows = []
+    for index, p in enumerate(article.sentences):
+        row = {
+            "id": doc_id,
+            "sentence": index,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+            "label": p.label,
+            "confidence": round(p.confidence, 6) if p.label else None,
+        }
+        for label in article.labels:
+            value = p.probabilities.get(label)
+            row[f"p_{label}"] = round(value, 6) if value is not None else None
+        row["error"] = p.error
+        rows.append(row)
+    return rows
+
+
+def summary_dict(shares: list[LabelShare]) -> dict:
+    return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
+
+
+def as_json(docs: list[tuple[str, ArticlePrediction]]) -> str:
+    """All documents, each with its sentences and label summary, as one JSON array."""
+    payload = [
+        {
+            "id": doc_id,
+            "summary": summary_dict(article.summary),
+            "sentences": prediction_rows(doc_id, article),
+        }
+        for doc_id, article in docs
+    ]
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def as_jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+def as_csv(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def predictions_table(doc_id: str, article: ArticlePrediction):
+    """A rich table of one document's sentences, labels and confidence."""
+    from rich.table import Table
+
+    table = Table(title=doc_id, title_justify="left", expand=False, show_lines=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("label")
+    table.add_column("conf", justify="right")
+    table.add_column("sentence", overflow="fold")
+    for index, p in enumerate(article.sentences):
+        label = p.label or f"- ({p.error})"
+        table.add_row(
+            str(index + 1),
+            f"[{colour(p.label)}]{label}[/]",
+            f"{p.confidence:.2f}" if p.label else "",
+            p.text,
+        )
+    return table
+
+
+def summary_table(shares: list[LabelShare], title: str = "summary"):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("label")
+    table.add_column("sentences", justify="right")
+    table.add_column("share", justify="right")
+    for s in shares:
+        table.add_row(f"[{colour(s.label)}]{s.label}[/]", str(s.count), f"{s.share:.0%}")
+    return table
+
+
+def evaluation_tables(report: EvaluationReport) -> list:
+    """Per-class metrics, then the confusion matrix (rows: true, columns: predicted)."""
+    from rich.table import Table
+
+    metrics = Table(title=f"evaluation on {report.n} sentences", title_justify="left")
+    for name, justify in [("label", "left"), ("precision", "right"), ("recall", "right"),
+                          ("f1", "right"), ("support", "right")]:
+        metrics.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for m in report.per_class:
+        metrics.add_row(
+            f"[{colour(m.label)}]{m.label}[/]", f"{m.precision:.3f}", f"{m.recall:.3f}",
+            f"{m.f1:.3f}", str(m.support),
+        )
+    metrics.add_section()
+    metrics.add_row("macro avg", "", "", f"{report.macro_f1:.3f}", str(report.n))
+    metrics.add_row("accuracy", "", "", f"{report.accuracy:.3f}", "")
+    metrics.add_row("brier / ece", "", "", f"{report.brier:.3f} / {report.ece:.3f}", "")
+
+    confusion = Table(title="confusion (rows: true, columns: predicted)", title_justify="left")
+    confusion.add_column("true \\ pred")
+    for label in report.labels:
+        confusion.add_column(label, justify="right")
+    for label, row in zip(report.labels, report.confusion):
+        confusion.add_row(label, *[str(v) for v in row])
+    return [metrics, confusion]
+
+
+def _config_summary(config) -> str:
+    parts = [f"word{tuple(config.word_ngram_range)}"]
+    parts.append(f"char{tuple(config.char_ngram_range)}" if config.char_ngram_range else "nochar")
+    parts.append(f"cues×{config.cue_weight:g}" if config.cues else "nocues")
+    parts.append(f"min_df={config.min_df}")
+    if not config.sublinear_tf:
+        parts.append("raw-tf")
+    if config.stop_words:
+        parts.append(f"stop={config.stop_words}")
+    reg = f"alpha={config.alpha:g}" if config.estimator == "sgd" else f"C={config.C:g}"
+    parts.append(f"{config.estimator}({reg}, {config.class_weight or 'unweighted'})")
+    parts += [f"{label}×{boost:g}" for label, boost in config.class_boost]
+    return " ".join(parts)
+
+
+def tune_table(result, top: int = 10):
+    """The ranked candidates of a tuning run."""
+    from rich.table import Table
+
+    kind = "grouped " if result.grouped else ""
+    table = Table(title=f"tuning: {kind}cross-validated macro-F1", title_justify="left")
+    table.add_column("rank", justify="right")
+    table.add_column("macro-F1", justify="right")
+    table.add_column("± std", justify="right")
+    table.add_column("configuration", overflow="fold")
+    for rank, candidate in enumerate(result.ranked[:top], 1):
+        if candidate.error:
+            table.add_row(str(rank), "failed", "", f"{_config_summary(candidate.config)}: "
+                          f"{candidate.error}")
+            continue
+        table.add_row(str(rank), f"{candidate.mean:.3f}", f"{candidate.std:.3f}",
+                      _config_summary(candidate.config))
+    return table

@@ -1,0 +1,1 @@
+"""Pure text handling: sentence splitting, case normalisation, attribution and hedging cues."""

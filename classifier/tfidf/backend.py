@@ -1,0 +1,241 @@
+"""The TF-IDF backend: a fitted scikit-learn pipeline, saved as joblib or skops, plus
+its NumPy export (``model.npz``) for the scikit-learn-free scorer.
+
+Artifact names, their readers and writers, and the scikit-learn version check live
+here, not in ``Model`` or ``persistence``.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from classifier.model import Model
+
+ARTIFACT = "model.joblib"
+FAST_ARTIFACT = "model.npz"
+SKOPS_ARTIFACT = "model.skops"
+class SklearnModel(Model):
+    """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``.
+
+    Saved as ``model.joblib`` (pickle; the default) or ``model.skops`` (skops,
+    loads without running code), plus, when the pipeline's shape allows,
+    ``model.npz`` for the NumPy scorer (``classifier.tfidf.numpy_scorer``; no pickle either).
+    """
+
+    backend = "tfidf"
+    formats = ("joblib", "skops")
+
+    def __init__(self, pipeline, metadata: dict | None = None):
+        self.pipeline = pipeline
+        self.metadata = metadata or {}
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(str(c) for c in self.pipeline.classes_)
+
+    def _proba(self, texts: list[str]):
+        return self.pipeline.predict_proba(texts)
+
+    def __repr__(self) -> str:
+        name = self.metadata.get("name", "unsaved")
+        return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
+
+    def explain(self, text: str, top: int | None = None):
+        """Per-label feature contributions of ``text`` (``classifier.tfidf.explain``)."""
+        from classifier.tfidf.explain import explain
+
+        return explain(self, text, top)
+
+    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
+        """Each label's strongest features (``classifier.tfidf.explain``)."""
+        from classifier.tfidf.explain import top_features
+
+        return top_features(self, top, kinds)
+
+    def write(self, folder: Path, format: str | None = "joblib") -> list[str]:
+        import numpy as np
+
+        if format == "skops":
+            from classifier.tfidf.skops_format import dump_skops
+
+            dump_skops(self.pipeline, folder / SKOPS_ARTIFACT)
+            files = [SKOPS_ARTIFACT]
+        else:
+            import joblib
+
+            joblib.dump(self.pipeline, folder / ARTIFACT, compress=3, protocol=4)
+            files = [ARTIFACT]
+        arrays = export(self.pipeline)
+        if arrays is not None:
+            with (folder / FAST_ARTIFACT).open("wb") as handle:  # np.savez would add ".npz"
+                np.savez(handle, **arrays)  # type: ignore[arg-type]
+            files.append(FAST_ARTIFACT)
+        return files
+
+    @classmethod
+    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
+        """The pipeline, or with ``fast`` the NumPy scorer when ``model.npz`` exists.
+
+        With ``safe`` nothing is unpickled: the skops pipeline (trusted types only)
+        or the NumPy scorer; a model saved only as a pickle is refused.
+        """
+        if safe:
+            return cls._read_safe(folder, metadata, fast)
+        if fast and FAST_ARTIFACT in metadata.get("files", {}):
+            return _read_fast(folder, metadata)
+        return cls(_read_pipeline(folder, metadata, metadata.get("format", "joblib")), metadata)
+
+    @classmethod
+    def _read_safe(cls, folder: Path, metadata: dict, fast: bool) -> Model:
+        from classifier.errors import ModelFileError
+
+        files = metadata.get("files", {})
+        if FAST_ARTIFACT in files and (fast or SKOPS_ARTIFACT not in files):
+            return _read_fast(folder, metadata)
+        if SKOPS_ARTIFACT in files:
+            return cls(_read_pipeline(folder, metadata, "skops"), metadata)
+        raise ModelFileError(
+            f"{folder}: the model exists only as a pickle ({ARTIFACT}), which can run code "
+            "when loaded; safe loading refuses it. Ask for the model saved with "
+            "format='skops' (--format skops), or load it without safe only if you trust "
+            "its source"
+        )
+
+
+def export(pipeline) -> dict[str, np.ndarray] | None:
+    """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape."""
+    features, clf = pipeline.named_steps.get("features"), pipeline.named_steps.get("clf")
+    steps = [name for name, _ in pipeline.steps]
+    head = _export_head(clf)
+    if head is None or steps not in (["features", "clf"], ["case", "features", "clf"]):
+        return None
+    arrays: dict[str, np.ndarray] = {}
+    blocks = []
+    for name, transformer in features.transformer_list:
+        if name == "cues":
+            blocks.append({"name": name, "kind": "cues", "weight": transformer.weight})
+            continue
+        if getattr(transformer, "norm", None) != "l2" or transformer.strip_accents:
+            return None
+        if transformer.analyzer not in ("word", "char_wb") or transformer.stop_words:
+            return None
+        if transformer.preprocessor is not None or transformer.tokenizer is not None:
+            return None
+        blocks.append({
+            "name": name, "kind": transformer.analyzer,
+            "ngram_range": list(transformer.ngram_range),
+            "lowercase": transformer.lowercase, "sublinear_tf": transformer.sublinear_tf,
+            "token_pattern": transformer.token_pattern, "use_idf": transformer.use_idf,
+        })
+        terms = sorted(transformer.vocabulary_, key=transformer.vocabulary_.get)
+        arrays[f"{name}_terms"] = np.array(terms, dtype=str)
+        arrays[f"{name}_idf"] = (
+            transformer.idf_ if transformer.use_idf else np.ones(len(terms))
+        ).astype(np.float64)
+    spec, arrays["coef"], arrays["intercept"] = head
+    arrays["classes"] = np.array([str(c) for c in clf.classes_], dtype=str)
+    arrays["spec"] = np.array(json.dumps({"blocks": blocks, "head": spec,
+                                          "case": steps[0] == "case"}))
+    return arrays
+
+
+def _export_head(clf):
+    """(spec, coef rows, intercepts) of a logistic regression or a cascade of two."""
+    from sklearn.linear_model import LogisticRegression
+
+    from classifier.tfidf.estimators import CascadeClassifier
+
+    def rows(model):
+        return np.asarray(model.coef_, np.float64), np.asarray(model.intercept_, np.float64)
+
+    from classifier.tfidf.estimators import BoostedLogisticRegression
+
+    if type(clf) in (LogisticRegression, BoostedLogisticRegression):
+        coef, intercept = rows(clf)
+        return {"kind": "logreg"}, coef, intercept
+    if type(clf) is CascadeClassifier and all(
+        type(m) is LogisticRegression for m in (clf.first_, clf.rest_)
+    ):
+        (c1, b1), (c2, b2) = rows(clf.first_), rows(clf.rest_)
+        spec = {"kind": "cascade", "first": str(clf.first),
+                "first_positive": int(list(clf.first_.classes_).index(True)),
+                "rest_classes": [str(c) for c in clf.rest_.classes_]}
+        return spec, np.vstack([c1, c2]), np.concatenate([b1, b2])
+    return None
+
+
+def _read_fast(folder: Path, metadata: dict) -> Model:
+    """The NumPy scorer from ``model.npz``, loaded with ``allow_pickle=False``."""
+    from classifier.tfidf.numpy_scorer import FastModel
+
+    return FastModel.read(folder, metadata)
+
+
+def _read_pipeline(folder: Path, metadata: dict, format: str):
+    """The fitted pipeline from the artifact of ``format``; only a checksummed file."""
+    from classifier.errors import ModelFileError
+
+    name = {"joblib": ARTIFACT, "skops": SKOPS_ARTIFACT}.get(format)
+    if name is None:
+        raise ModelFileError(f"{folder}: unknown artifact format {format!r}; "
+                             "known: joblib, skops")
+    if name not in metadata.get("files", {}):
+        raise ModelFileError(f"{folder}: metadata lists no {name} (format {format})")
+    warned = warn_if_versions_differ(folder, metadata, stacklevel=5)
+    with warnings.catch_warnings():
+        if warned:  # one warning says it all, not one per pickled estimator
+            from sklearn.exceptions import InconsistentVersionWarning
+
+            warnings.simplefilter("ignore", InconsistentVersionWarning)
+        if format == "skops":
+            from classifier.tfidf.skops_format import load_skops
+
+            return load_skops(folder / name)
+        import joblib
+
+        try:
+            return joblib.load(folder / name)
+        except Exception as exc:
+            raise ModelFileError(f"{folder / name}: could not load: {exc}") from None
+
+
+def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -> bool:
+    """Warn (once per load) when the model was saved by another scikit-learn."""
+    import sklearn
+
+    saved = metadata.get("versions", {}).get("scikit-learn")
+    if saved and saved != sklearn.__version__:
+        warnings.warn(
+            f"{folder} was saved with scikit-learn {saved}, this is "
+            f"{sklearn.__version__}; predictions may differ (retrain to be safe, or "
+            f"install scikit-learn=={saved})",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+        return True
+    return False
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved TF-IDF model depends on."""
+    import platform
+
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    from classifier import __version__
+
+    return {
+        "classifier": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+    }

@@ -1,0 +1,89 @@
+"""The package's own scikit-learn classifiers (pickled inside saved models).
+
+- ``CascadeClassifier``: the guide's shape as one estimator, attribution first;
+- ``BoostedLogisticRegression``: balanced class weights times a per-label boost.
+
+The cascade:
+
+``CascadeClassifier`` fits a binary model "is it ``first`` (official_claim)?" and a
+multi-class model over the remaining labels, and combines them as
+``P(first) = p`` and ``P(other k) = (1 - p) * P(k | not first)``. In the first stage
+content words (may, reflects) appear on both sides and lose weight, so attribution
+decides, as the decision order says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.validation import check_is_fitted
+
+from classifier.tfidf.numpy_scorer import cascade_probabilities
+
+
+class CascadeClassifier(ClassifierMixin, BaseEstimator):
+    """Two-stage classifier: ``first`` label versus the rest, then among the rest.
+
+    Parameters
+    ----------
+    first : str
+        The label decided first (the guide's step 1).
+    first_estimator, rest_estimator : classifier with ``predict_proba``
+        Cloned and fitted; logistic regressions by default.
+    """
+
+    def __init__(self, first="official_claim", first_estimator=None, rest_estimator=None):
+        self.first = first
+        self.first_estimator = first_estimator
+        self.rest_estimator = rest_estimator
+
+    def fit(self, X, y):
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        if self.first not in self.classes_ or len(self.classes_) < 3:
+            raise ValueError(
+                f"a cascade needs the label {self.first!r} and at least two others"
+            )
+        default = LogisticRegression(max_iter=2000)
+        self.first_ = clone(self.first_estimator or default).fit(X, y == self.first)
+        rest = y != self.first
+        self.rest_ = clone(self.rest_estimator or default).fit(X[rest], y[rest])
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self, "rest_")
+        p_first = self.first_.predict_proba(X)[:, list(self.first_.classes_).index(True)]
+        p_rest = self.rest_.predict_proba(X)
+        return cascade_probabilities(
+            p_first, p_rest, list(self.rest_.classes_), list(self.classes_), self.first
+        )
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+class BoostedLogisticRegression(LogisticRegression):
+    """``LogisticRegression`` whose samples are weighted by class balance times a boost.
+
+    ``class_boost`` maps labels to multipliers (e.g. ``{"official_claim": 2.0}``):
+    the guide decides attribution first, and on real copy the attribution is
+    easily outvoted by content words, so the first label can be weighted up.
+    With ``balanced=True`` the boost multiplies scikit-learn's balanced weights.
+    """
+
+    def __init__(self, class_boost=None, balanced=True, *, C=1.0, max_iter=2000,
+                 random_state=None):
+        super().__init__(C=C, max_iter=max_iter, random_state=random_state)
+        self.class_boost = class_boost
+        self.balanced = balanced
+
+    def fit(self, X, y, sample_weight=None):
+        y = np.asarray(y)
+        weights = compute_sample_weight("balanced", y) if self.balanced else np.ones(len(y))
+        for label, boost in dict(self.class_boost or {}).items():
+            weights[y == label] *= boost
+        if sample_weight is not None:
+            weights = weights * np.asarray(sample_weight)
+        return super().fit(X, y, sample_weight=weights)
