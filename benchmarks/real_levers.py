@@ -22,14 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from classifier.pipeline import load_config  # noqa: E402
+
 from classifier.data import load_labeled  # noqa: E402
 from classifier.evaluation import bootstrap_macro_f1, score  # noqa: E402
-from classifier.pipeline import load_config  # noqa: E402
 
 
 def fit(texts, labels, weights, config):
     import numpy as np
-
     from classifier.pipeline import build_pipeline
 
     pipeline = build_pipeline(config, 0)
@@ -102,7 +102,7 @@ def main() -> None:
         "+ real-train 1k": variant(1000),
         "+ real-train 2k": variant(2000),
         f"+ real-train all ({big})": variant(big),
-        f"+ real-train all, weight 3": variant(big, 3.0),
+        "+ real-train all, weight 3": variant(big, 3.0),
         "+ pseudo hard, weight 0.5": variant(pseudo={"weight": 0.5}),
         "+ pseudo hard, weight 1": variant(pseudo={"weight": 1.0}),
         "+ pseudo hard, floor 0.8": variant(pseudo={"weight": 1.0, "floor": 0.8}),

@@ -61,8 +61,10 @@ class Model(ABC):
     def _proba(self, texts: list[str]):
         """Probabilities ``(len(texts), len(labels))`` for non-empty texts."""
 
-    #: whether the backend reads the previous sentence as context (``tag_article``)
-    uses_context: bool = False
+    @property
+    def uses_context(self) -> bool:
+        """Whether the backend reads the previous sentence as context (``tag_article``)."""
+        return False
 
     def _proba_context(self, texts: list[str], contexts: list[str]):
         """Probabilities given each text's previous sentence; by default it is ignored."""

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from classifier.data import real_news
-from classifier.errors import DataError
 from classifier.data.real_news import (
     fetch_news_articles,
     find_source_text,
@@ -20,6 +19,7 @@ from classifier.data.real_news import (
     normalize_text,
     sentence_hash,
 )
+from classifier.errors import DataError
 from classifier.text.sentences import split_sentences
 
 # Team-written stand-ins for the source's rows, with its scrape damage.

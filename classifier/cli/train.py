@@ -139,10 +139,13 @@ def train_cli(
         if backend is Backend.transformer:
             from classifier.transformer import TransformerConfig
 
-            overrides = {"context": context, "learning_rate": learning_rate,
-                         "batch_size": batch_size, "max_length": max_length}
+            defaults = TransformerConfig()
             fine_tune_config = TransformerConfig(
-                **{k: v for k, v in overrides.items() if v is not None})
+                context=context,
+                learning_rate=learning_rate or defaults.learning_rate,
+                batch_size=batch_size or defaults.batch_size,
+                max_length=max_length or defaults.max_length,
+            )
             model = _fine_tune(dataset, fine_tune_config, seed, epochs, threads, console)
         else:
             from classifier.cli._progress import progress_bar

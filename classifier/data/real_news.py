@@ -391,10 +391,9 @@ def find_source_text(paths: list[Path], articles: dict[str, Article],
     starts: dict[tuple[str, ...], list[tuple[tuple[str, ...], str, int]]] = {}
     for article in articles.values():
         for index, sentence in enumerate(split_sentences(article.text)):
-            words = tuple(_words(sentence.text))
-            if len(words) >= min_words:
-                starts.setdefault(words[:min_words], []).append((words, article.article_id,
-                                                                  index))
+            key = tuple(_words(sentence.text))
+            if len(key) >= min_words:
+                starts.setdefault(key[:min_words], []).append((key, article.article_id, index))
     leaks = []
     for path in paths:
         try:
@@ -403,8 +402,8 @@ def find_source_text(paths: list[Path], articles: dict[str, Article],
             continue
         found = set()
         for i in range(len(words) - min_words + 1):
-            for sentence, article_id, index in starts.get(tuple(words[i:i + min_words]), ()):
-                if tuple(words[i:i + len(sentence)]) == sentence:
+            for whole, article_id, index in starts.get(tuple(words[i:i + min_words]), ()):
+                if tuple(words[i:i + len(whole)]) == whole:
                     found.add((article_id, index))
         leaks += [(path, article_id, index) for article_id, index in sorted(found)]
     return leaks

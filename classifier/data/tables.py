@@ -198,7 +198,7 @@ def load_labeled(
     real = [p for p in paths if _is_real_split(p)]
     if real:
         files = [p for p in paths if p not in real]
-        parts = [_load_real(name) for name in real]
+        parts = [_load_real(str(name)) for name in real]
         if files:
             parts.append(load_labeled(files, text_column, label_column, group_column, encoding))
         return _concat(parts, with_groups=bool(group_column) or not files)
