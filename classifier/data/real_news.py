@@ -349,10 +349,20 @@ def held_out_outlets(references: str | Path | None = None) -> list[str]:
     return list(json.loads(path.read_text(encoding="utf-8"))["held_out_outlets"])
 
 
+@dataclass(frozen=True)
+class PoolSentence:
+    """An unlabeled sentence of the real-news pool, with the sentence before it."""
+
+    article_id: str
+    index: int
+    text: str
+    previous: str
+
+
 def load_real_pool(data_home: str | Path | None = None,
                    references: str | Path | None = None,
-                   download: bool = False) -> list[tuple[str, str]]:
-    """Unlabeled sentences ``(article_id, text)`` of the articles in no labeled split.
+                   download: bool = False) -> list[PoolSentence]:
+    """Unlabeled sentences of the articles in no labeled split, in source order.
 
     Articles of the outlets held out for real-test are left out too, so nothing
     learnt from the pool has seen them.
@@ -360,14 +370,26 @@ def load_real_pool(data_home: str | Path | None = None,
     from classifier.text.sentences import split_sentences
 
     articles = fetch_news_articles(data_home, download=download)
-    skip = labeled_article_ids(references)
+    skip = labeled_article_ids(references) | planned_article_ids(references)
     held = set(held_out_outlets(references))
-    return [
-        (article.article_id, sentence.text)
-        for article in articles.values()
-        if article.article_id not in skip and article.outlet not in held
-        for sentence in split_sentences(article.text)
-    ]
+    pool = []
+    for article in articles.values():
+        if article.article_id in skip or article.outlet in held:
+            continue
+        sentences = split_sentences(article.text)
+        pool += [PoolSentence(article.article_id, i, s.text, sentences[i - 1].text if i else "")
+                 for i, s in enumerate(sentences)]
+    return pool
+
+
+def planned_article_ids(references: str | Path | None = None) -> set[str]:
+    """Ids of every article planned for a labeled split (``plan.json``), labeled or not."""
+    folder = Path(references) if references else REFERENCES
+    path = folder / "plan.json"
+    if not path.is_file():
+        return set()
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    return {i for key in ("train", "dev", "test") for i in plan.get(key, [])}
 
 
 _WORD = re.compile(r"[A-Za-z0-9']+")
