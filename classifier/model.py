@@ -5,7 +5,7 @@ A backend is a subclass that supplies only the model step:
 - ``labels``: the labels, in the column order of the probabilities;
 - ``_proba(texts)``: probabilities for non-empty texts;
 - ``write(folder, format=None)``: write its artifacts, return their file names;
-- ``read(folder, metadata, fast=False, safe=False)``: load them back.
+- ``read(folder, metadata, fast=None, safe=False)``: load them back.
 
 Everything else (empty texts, typed predictions, article tagging, explanations'
 entry point) lives here once. ``classifier.persistence`` keeps a registry from a
@@ -45,10 +45,12 @@ class Model(ABC):
 
     @classmethod
     @abstractmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
+    def read(cls, folder: Path, metadata: dict, fast: bool | None = None,
+             safe: bool = False) -> Model:
         """Load a model of this backend from checked artifacts in ``folder``.
 
-        With ``fast`` a backend may use a lighter inference path; with ``safe`` it
+        ``fast`` picks an inference path where a backend has several (``None``: its
+        default; ``True``: the lightest; ``False``: the reference one); with ``safe`` it
         must not unpickle anything (``refuse_pickles`` serves backends without pickles).
         """
 

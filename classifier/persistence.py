@@ -10,14 +10,16 @@ place.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
 from importlib import import_module
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from classifier.errors import ModelFileError
+from classifier.leftovers import STAGING, remove_stale, staging_prefix
 from classifier.metadata import FORMAT_VERSION, PACKAGE, ModelMetadata
 
 METADATA = "metadata.json"
@@ -35,26 +37,61 @@ def models_dirs() -> list[Path]:
     return [d for d in (here / "_models", here.parent / "models") if d.is_dir()]
 
 
+def looks_like_path(name: str | Path) -> bool:
+    """Whether ``name`` names a folder rather than a shipped model: a ``Path``, an
+    absolute path, ``.`` or ``..``, or a name holding a separator (``./default``)."""
+    if isinstance(name, Path):
+        return True
+    seps = {os.sep, os.altsep or os.sep, "/"}
+    return os.path.isabs(name) or name in (".", "..") or any(sep in name for sep in seps)
+
+
 def resolve_model_path(path: str | Path | None = None) -> Path:
-    """The folder of the model named by ``path`` (a folder, a name, or the default)."""
+    """The folder of the model named by ``path``, as an absolute path.
+
+    A name (``default``, ``accurate``) is only ever a shipped model, never a
+    folder of the working directory; a folder is given as a path (``./default``,
+    ``/models/x``, ``models/x``). ``None`` reads ``CLASSIFIER_MODEL`` (a name or a
+    path), else the shipped ``default``. Nothing is fetched from a hub.
+    """
     if path is None:
         path = os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    if not looks_like_path(path):
+        return _shipped_model(str(path))
     candidate = Path(path)
     if candidate.is_file() and (candidate.parent / METADATA).is_file():
         candidate = candidate.parent
     if (candidate / METADATA).is_file():
-        return candidate
+        return candidate.absolute()
     if candidate.exists():
         raise ModelFileError(f"{path}: not a classifier model (no {METADATA} inside)")
     if (backup_path(candidate) / METADATA).is_file():
-        return backup_path(candidate)  # a save killed between its two renames: the old model
-    if len(candidate.parts) == 1:
-        for folder in models_dirs():
-            if (folder / str(path) / METADATA).is_file():
-                return folder / str(path)
+        # a save killed between its two renames: the old model
+        return backup_path(candidate).absolute()
+    hub = ("; models are never fetched from a hub: give a local model folder"
+           if _looks_like_hub_id(str(path)) else "")
+    raise ModelFileError(f"{path}: no such model folder{hub}{_shipped_hint()}")
+
+
+def _shipped_model(name: str) -> Path:
+    """The shipped model called ``name``."""
+    for folder in models_dirs():
+        if (folder / name / METADATA).is_file():
+            return folder / name
+    here = (f"; for the folder {name} here, give a path: ./{name}"
+            if (Path(name) / METADATA).is_file() else "")
+    raise ModelFileError(f"{name}: no such model{_shipped_hint()}{here}")
+
+
+def _shipped_hint() -> str:
     known = sorted({p.parent.name for d in models_dirs() for p in d.glob(f"*/{METADATA}")})
-    hint = f"; shipped models: {', '.join(known)}" if known else ""
-    raise ModelFileError(f"{path}: no such model{hint}")
+    return f"; shipped models: {', '.join(known)}" if known else ""
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    """``owner/name``, the shape of a model id on a hub."""
+    owner, _, rest = name.partition("/")
+    return bool(owner and rest) and "/" not in rest and not name.startswith((".", "~"))
 
 
 def sha256_file(path: Path) -> str:
@@ -74,16 +111,22 @@ def read_model_metadata(folder: Path) -> ModelMetadata:
     """The typed metadata of a model folder (``ModelMetadata.from_json``)."""
     try:
         text = (folder / METADATA).read_text(encoding="utf-8")
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ModelFileError(f"{folder}: unreadable {METADATA}: {exc}") from None
     return ModelMetadata.from_json(text, str(folder))
 
 
 def verify_files(folder: Path, metadata: dict) -> None:
-    """Refuse artifacts whose SHA-256 differs from the one recorded at save time."""
+    """Refuse artifacts whose SHA-256 differs from the one recorded at save time.
+
+    Every name must be a plain file name inside ``folder`` (no ``..``, no
+    separator, not absolute): a hand-edited metadata cannot point elsewhere.
+    """
     files = metadata.get("files") or {}
     if not files:
         raise ModelFileError(f"{folder}: metadata lists no files and checksums")
+    for name in files:
+        check_file_name(folder, name)
     for name, expected in files.items():
         path = folder / name
         if not path.is_file():
@@ -93,6 +136,15 @@ def verify_files(folder: Path, metadata: dict) -> None:
                 f"{path}: checksum mismatch; the file was changed or truncated after "
                 "saving, refusing to load it"
             )
+
+
+def check_file_name(folder: Path, name: str) -> None:
+    """Raise ``ModelFileError`` unless ``name`` is a plain file name (``model.npz``)."""
+    plain = (isinstance(name, str) and name not in ("", ".", "..")
+             and PurePosixPath(name).name == name and PureWindowsPath(name).name == name)
+    if not plain:
+        raise ModelFileError(f"{folder}: metadata lists {name!r}, which is not a file name "
+                             "inside the model folder; refusing to load it")
 
 
 def backend_class(name: str):
@@ -121,11 +173,14 @@ def save_model(
         raise ModelFileError(
             f"the {model.backend} backend cannot save format {format!r}; formats: {known}"
         )
-    _restore_interrupted(target)
-    if target.exists() and not force:
-        raise ModelFileError(f"{target}: already exists; pass force=True (--force) to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        check_target(target, force)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target.parent, STAGING)  # left by saves that were killed
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target.name), suffix=".staging",
+                                        dir=target.parent))
+    except OSError as exc:  # a read-only or missing folder: one line
+        raise ModelFileError(f"{target}: could not save ({exc})") from None
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a model folder is shareable
         files = model.write(staging, format or (formats[0] if formats else None))
@@ -139,8 +194,10 @@ def save_model(
         from classifier.model_card import write_model_card
 
         write_model_card(staging, metadata)
+        with _folder_lock(target.parent):  # two saves to one target take turns
+            check_target(target, force)
+            _replace(staging, target)
         model.metadata = metadata
-        _replace(staging, target)
     except OSError as exc:  # disk full, permissions: one line; the old model stays
         raise ModelFileError(
             f"{target}: could not save ({exc}); any previous model there is unchanged"
@@ -148,6 +205,60 @@ def save_model(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def check_target(path: str | Path, force: bool = False) -> None:
+    """Raise ``ModelFileError`` unless a model may be saved to ``path``.
+
+    ``path`` must be a folder of its own (not ``.``, ``..``, the working directory
+    or one above it). An existing one is replaced only with ``force``, and only
+    if it is a model of this package or an empty folder: ``--force`` never
+    deletes a data folder.
+    """
+    target = Path(path)
+    here = Path.cwd().resolve()
+    if target.name in ("", ".", "..") or target.resolve() in (here, *here.parents):
+        raise ModelFileError(f"{path}: not a folder of its own; save the model to a new "
+                             f"folder (e.g. {Path(path) / 'my-model'})")
+    _restore_interrupted(target)
+    if not (target.exists() or target.is_symlink()):
+        return
+    if not force:
+        raise ModelFileError(f"{target}: already exists; pass force=True (--force) to replace it")
+    if target.is_symlink() or not target.is_dir():
+        raise ModelFileError(f"{target}: is a file, not a classifier model; refusing to "
+                             "replace it, even with --force")
+    if any(target.iterdir()) and not is_model_folder(target):
+        raise ModelFileError(f"{target}: not a classifier model (no {METADATA} of this "
+                             "package inside) and not empty; refusing to replace it, even "
+                             "with --force: remove it yourself or pick another folder")
+
+
+def is_model_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a ``metadata.json`` written by this package (any version)."""
+    import json
+
+    try:
+        values = json.loads((folder / METADATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(values, dict) and values.get("package") == PACKAGE
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path):
+    """Hold an exclusive lock on ``folder`` (POSIX ``flock``; elsewhere no lock)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def backup_path(target: Path) -> Path:
@@ -183,16 +294,19 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def load_model(path: str | Path | None = None, fast: bool = False, safe: bool = False):
+def load_model(path: str | Path | None = None, fast: bool | None = None, safe: bool = False):
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
     Checksums are verified before anything is read; the backend named in the
-    metadata reads the artifacts. With ``fast=True`` a backend may use a lighter
-    inference path (the TF-IDF model's NumPy scorer: same probabilities, no
-    scikit-learn import). With ``safe=True`` nothing is unpickled, so a model
-    from an untrusted source cannot run code: the TF-IDF backend reads
-    ``model.skops`` (trusted types only) or ``model.npz`` (``allow_pickle=False``)
-    and refuses a model that has only ``model.joblib``.
+    metadata reads the artifacts. A TF-IDF model predicts through its NumPy
+    scorer (no scikit-learn import) and reads its scikit-learn pipeline only when
+    something needs it (``explain``, saving, refitting), once. ``fast`` makes
+    that choice explicit: ``True`` gives the NumPy scorer alone (``FastModel``,
+    read-only, no feature names), ``False`` predicts through the pipeline, read
+    at once; the probabilities agree to 1e-9. With ``safe=True`` nothing is
+    unpickled, so a model from an untrusted source cannot run code: the TF-IDF
+    backend reads ``model.skops`` (trusted types only) or ``model.npz``
+    (``allow_pickle=False``) and refuses a model that has only ``model.joblib``.
 
     >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
@@ -202,4 +316,10 @@ def load_model(path: str | Path | None = None, fast: bool = False, safe: bool = 
     metadata = meta.to_dict()
     verify_files(folder, metadata)
     cls = backend_class(meta.backend)
-    return cls.read(folder, metadata, fast=fast, safe=safe)
+    model = cls.read(folder, metadata, fast=fast, safe=safe)
+    if list(model.labels) != list(meta.labels):  # the model knows its labels, not the JSON
+        raise ModelFileError(
+            f"{folder}: labels in {METADATA} {meta.labels} do not match the model's "
+            f"{list(model.labels)}; the metadata was edited, refusing to load it"
+        )
+    return model

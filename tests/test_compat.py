@@ -29,7 +29,7 @@ def test_models_saved_before_the_move_load_and_agree_with_their_numpy_export(nam
 def test_the_shipped_model_pickles_the_old_paths_and_still_loads():
     code = (
         "import sys; from classifier import load_model\n"
-        "m = load_model()\n"
+        "m = load_model(); m.pipeline\n"
         "print(sorted(n for n in sys.modules if n in ('classifier.features', "
         "'classifier.weighting')))\n"
         "print(m.predict(['Police said two men were held.'])[0].label)\n"

@@ -15,8 +15,11 @@ SENTENCES = ["Police said two men were held.", "Prices may rise.", "It marks a s
 def test_round_trip_gives_identical_probabilities(tiny_model, saved_model):
     loaded = load_model(saved_model)
     assert loaded.labels == tiny_model.labels
-    np.testing.assert_array_equal(
-        loaded.predict_proba(SENTENCES), tiny_model.predict_proba(SENTENCES)
+    np.testing.assert_array_equal(  # the pipeline itself, read on first use
+        loaded.pipeline.predict_proba(SENTENCES), tiny_model.predict_proba(SENTENCES)
+    )
+    np.testing.assert_allclose(  # what it predicts with: the NumPy export
+        loaded.predict_proba(SENTENCES), tiny_model.predict_proba(SENTENCES), rtol=0, atol=1e-9
     )
     assert loaded.metadata["name"] == "tiny"
     assert loaded.metadata["format_version"] == 1
@@ -25,8 +28,8 @@ def test_round_trip_gives_identical_probabilities(tiny_model, saved_model):
 def test_fresh_process_gives_identical_probabilities(tiny_model, saved_model):
     code = (
         "import sys, json; from classifier import load_model; "
-        "print(json.dumps(load_model(sys.argv[1]).predict_proba(json.loads(sys.argv[2]))"
-        ".tolist()))"
+        "print(json.dumps(load_model(sys.argv[1], fast=False).predict_proba("
+        "json.loads(sys.argv[2])).tolist()))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(saved_model), json.dumps(SENTENCES)],
@@ -115,10 +118,10 @@ def test_shipped_model_fast_path_matches_on_test_sentences():
 
     test = Path(__file__).resolve().parents[1] / "data" / "test.jsonl"
     texts = load_labeled(test).texts
-    np.testing.assert_allclose(
-        load_model(fast=True).predict_proba(texts), load_model().predict_proba(texts),
-        rtol=0, atol=1e-9,
-    )
+    reference = load_model(fast=False).predict_proba(texts)  # the scikit-learn pipeline
+    for fast in (True, None):  # the NumPy scorer alone, and the default (NumPy, lazy pipeline)
+        np.testing.assert_allclose(load_model(fast=fast).predict_proba(texts), reference,
+                                   rtol=0, atol=1e-9)
 
 
 def test_model_without_fast_arrays_falls_back_to_the_pipeline(tiny_data, tmp_path):
@@ -246,7 +249,7 @@ def test_skops_format_round_trip(tiny_model, tmp_path, safe):
     loaded = load_model(path, safe=safe)
     assert isinstance(loaded, SklearnModel)  # the full pipeline, read without pickle
     np.testing.assert_array_equal(
-        loaded.predict_proba(SENTENCES), tiny_model.predict_proba(SENTENCES)
+        loaded.pipeline.predict_proba(SENTENCES), tiny_model.predict_proba(SENTENCES)
     )
 
 
@@ -306,10 +309,10 @@ def test_train_killed_mid_save_leaves_the_previous_model_loadable(
     assert result.returncode == -signal.SIGKILL, result.stderr
     survivor = path if point == "writing" else backup_path(path)
     assert snapshot(survivor) == before  # byte for byte
-    np.testing.assert_array_equal(load_model(path).predict_proba(SENTENCES), proba)
+    np.testing.assert_array_equal(load_model(path, fast=False).predict_proba(SENTENCES), proba)
     save_model(tiny_model, path, force=True)  # the next save puts things back in order
     assert not backup_path(path).exists()
-    np.testing.assert_array_equal(load_model(path).predict_proba(SENTENCES), proba)
+    np.testing.assert_array_equal(load_model(path, fast=False).predict_proba(SENTENCES), proba)
 
 
 @pytest.mark.parametrize("fmt", ["joblib", "skops"])

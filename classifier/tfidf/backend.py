@@ -8,6 +8,7 @@ here, not in ``Model`` or ``persistence``.
 from __future__ import annotations
 
 import json
+import threading
 import warnings
 from pathlib import Path
 
@@ -18,27 +19,76 @@ from classifier.model import Model
 ARTIFACT = "model.joblib"
 FAST_ARTIFACT = "model.npz"
 SKOPS_ARTIFACT = "model.skops"
+PIPELINE_ARTIFACTS = {"joblib": ARTIFACT, "skops": SKOPS_ARTIFACT}
+
+
 class SklearnModel(Model):
     """The TF-IDF + linear model: a fitted scikit-learn ``Pipeline``.
 
     Saved as ``model.joblib`` (pickle; the default) or ``model.skops`` (skops,
     loads without running code), plus, when the pipeline's shape allows,
     ``model.npz`` for the NumPy scorer (``classifier.tfidf.numpy_scorer``; no pickle either).
+
+    A model read from a folder with ``model.npz`` predicts through the NumPy scorer
+    (same probabilities to 1e-9, no scikit-learn import) and reads its pipeline
+    lazily, once, when something needs it: ``explain``, ``top_features``, saving,
+    or code that uses ``pipeline`` itself (refitting). A model built from a
+    fitted pipeline (training) predicts through that pipeline.
     """
 
     backend = "tfidf"
     formats = ("joblib", "skops")
 
-    def __init__(self, pipeline, metadata: dict | None = None):
-        self.pipeline = pipeline
+    def __init__(self, pipeline=None, metadata: dict | None = None, *, scorer=None,
+                 source: tuple[Path, str] | None = None):
+        if pipeline is None and (scorer is None or source is None):
+            raise ValueError("SklearnModel needs a pipeline, or a scorer and a source")
+        self._pipeline = pipeline
         self.metadata = metadata or {}
+        self._scorer = scorer  # FastModel: predicts while the pipeline is not needed
+        self._source = source  # (folder, format) the pipeline is read from on first use
+        self._lock = threading.Lock()
+
+    @property
+    def pipeline(self):
+        """The fitted scikit-learn pipeline, read from the model folder on first use."""
+        if self._pipeline is None:
+            with self._lock:  # two threads asking at once read the file once
+                if self._pipeline is None:
+                    assert self._source is not None
+                    folder, format = self._source
+                    self._pipeline = _read_pipeline(folder, self.metadata, format, warn=False)
+        return self._pipeline
+
+    @pipeline.setter
+    def pipeline(self, pipeline) -> None:
+        """A new pipeline (refitted): it scores from now on, not the old NumPy export."""
+        self._pipeline, self._scorer = pipeline, None
+
+    @property
+    def pipeline_loaded(self) -> bool:
+        """Whether the scikit-learn pipeline is in memory (read, or given at creation)."""
+        return self._pipeline is not None
 
     @property
     def labels(self) -> tuple[str, ...]:
+        if self._scorer is not None:
+            return self._scorer.labels
         return tuple(str(c) for c in self.pipeline.classes_)
 
     def _proba(self, texts: list[str]):
+        if self._scorer is not None:
+            return self._scorer._proba(texts)
         return self.pipeline.predict_proba(texts)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a lock does not pickle (batch workers get the model)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         name = self.metadata.get("name", "unsaved")
@@ -77,26 +127,51 @@ class SklearnModel(Model):
         return files
 
     @classmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
-        """The pipeline, or with ``fast`` the NumPy scorer when ``model.npz`` exists.
+    def read(cls, folder: Path, metadata: dict, fast: bool | None = None,
+             safe: bool = False) -> Model:
+        """The model of ``folder``; ``fast`` picks how it predicts.
 
+        ``None`` (the default): through the NumPy scorer when ``model.npz`` exists,
+        with the pipeline read lazily (``pipeline``); ``True``: the NumPy scorer
+        alone (``FastModel``: read-only, no feature names); ``False``: through the
+        pipeline, read now. A model without ``model.npz`` always uses its pipeline.
         With ``safe`` nothing is unpickled: the skops pipeline (trusted types only)
         or the NumPy scorer; a model saved only as a pickle is refused.
         """
         if safe:
             return cls._read_safe(folder, metadata, fast)
-        if fast and FAST_ARTIFACT in metadata.get("files", {}):
+        has_fast = FAST_ARTIFACT in metadata.get("files", {})
+        if fast and has_fast:
             return _read_fast(folder, metadata)
-        return cls(_read_pipeline(folder, metadata, metadata.get("format", "joblib")), metadata)
+        format = metadata.get("format", "joblib")
+        if fast is None and has_fast:
+            return cls._read_lazy(folder, metadata, format)
+        return cls(_read_pipeline(folder, metadata, format), metadata)
 
     @classmethod
-    def _read_safe(cls, folder: Path, metadata: dict, fast: bool) -> Model:
+    def _read_lazy(cls, folder: Path, metadata: dict, format: str,
+                   stacklevel: int = 5) -> SklearnModel:
+        """NumPy scorer now, pipeline on first use; a version warning now, as an eager read."""
+        if format not in PIPELINE_ARTIFACTS:
+            _read_pipeline(folder, metadata, format)  # raises the unknown-format error
+        if PIPELINE_ARTIFACTS[format] not in metadata.get("files", {}):
+            _read_pipeline(folder, metadata, format)  # raises the missing-artifact error
+        saved = metadata.get("versions", {}).get("scikit-learn")
+        if saved and saved != _installed_sklearn_version():
+            warn_if_versions_differ(folder, metadata, stacklevel=stacklevel)
+        return cls(None, metadata, scorer=_read_fast(folder, metadata),
+                   source=(Path(folder), format))
+
+    @classmethod
+    def _read_safe(cls, folder: Path, metadata: dict, fast: bool | None) -> Model:
         from classifier.errors import ModelFileError
 
         files = metadata.get("files", {})
         if FAST_ARTIFACT in files and (fast or SKOPS_ARTIFACT not in files):
             return _read_fast(folder, metadata)
         if SKOPS_ARTIFACT in files:
+            if fast is None and FAST_ARTIFACT in files:
+                return cls._read_lazy(folder, metadata, "skops", stacklevel=6)
             return cls(_read_pipeline(folder, metadata, "skops"), metadata)
         raise ModelFileError(
             f"{folder}: the model exists only as a pickle ({ARTIFACT}), which can run code "
@@ -175,19 +250,28 @@ def _read_fast(folder: Path, metadata: dict) -> Model:
     return FastModel.read(folder, metadata)
 
 
-def _read_pipeline(folder: Path, metadata: dict, format: str):
-    """The fitted pipeline from the artifact of ``format``; only a checksummed file."""
+def _read_pipeline(folder: Path, metadata: dict, format: str, warn: bool = True):
+    """The fitted pipeline from the artifact of ``format``; only a checksummed file.
+
+    ``warn=False``: the version warning was given already (at a lazy load).
+    """
     from classifier.errors import ModelFileError
 
-    name = {"joblib": ARTIFACT, "skops": SKOPS_ARTIFACT}.get(format)
+    name = PIPELINE_ARTIFACTS.get(format)
     if name is None:
         raise ModelFileError(f"{folder}: unknown artifact format {format!r}; "
                              "known: joblib, skops")
     if name not in metadata.get("files", {}):
         raise ModelFileError(f"{folder}: metadata lists no {name} (format {format})")
-    warned = warn_if_versions_differ(folder, metadata, stacklevel=5)
+    if warn:
+        differ = warn_if_versions_differ(folder, metadata, stacklevel=5)
+    else:
+        import sklearn
+
+        differ = metadata.get("versions", {}).get("scikit-learn") not in (
+            None, sklearn.__version__)
     with warnings.catch_warnings():
-        if warned:  # one warning says it all, not one per pickled estimator
+        if differ:  # one warning says it all, not one per pickled estimator
             from sklearn.exceptions import InconsistentVersionWarning
 
             warnings.simplefilter("ignore", InconsistentVersionWarning)
@@ -201,6 +285,16 @@ def _read_pipeline(folder: Path, metadata: dict, format: str):
             return joblib.load(folder / name)
         except Exception as exc:
             raise ModelFileError(f"{folder / name}: could not load: {exc}") from None
+
+
+def _installed_sklearn_version() -> str | None:
+    """scikit-learn's installed version, read without importing it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -> bool:

@@ -243,7 +243,8 @@ class TransformerModel(Model):
         return [WEIGHTS, CONFIG, *tokenizer_files, NOTICE]
 
     @classmethod
-    def read(cls, folder: Path, metadata: dict, fast: bool = False, safe: bool = False) -> Model:
+    def read(cls, folder: Path, metadata: dict, fast: bool | None = None,
+             safe: bool = False) -> Model:
         if safe:  # safetensors and JSON hold no code; refuse anything else that would
             refuse_pickles(folder, metadata)
         torch, transformers, st = require_extra()
