@@ -102,15 +102,20 @@ class ModelMetadata:
             values = json.loads(text)
         except ValueError as exc:
             raise ModelFileError(f"{where}: unreadable metadata: {exc}") from None
+        except RecursionError:
+            raise ModelFileError(f"{where}: unreadable metadata: nested too deeply") from None
         if not isinstance(values, dict) or values.get("package") != PACKAGE:
             raise ModelFileError(f"{where}: not a classifier model")
         version = values.get("format_version")
         if version != FORMAT_VERSION:
-            saved_by = values.get("versions", {}).get("classifier", "unknown")
+            versions = values.get("versions")
+            saved_by = versions.get("classifier") if isinstance(versions, dict) else None
+            saved_by = saved_by if isinstance(saved_by, str) else "unknown"
             raise ModelFileError(
                 f"{where}: model format {version} is not supported (this package reads "
                 f"format {FORMAT_VERSION}); retrain it, or install classifier=={saved_by}"
             )
+        _check_types(values, where)
         return cls.from_dict(values)
 
     def to_json(self) -> str:
@@ -119,6 +124,32 @@ class ModelMetadata:
 
 
 _SAVE_TIME = {"package", "format_version", "name", "format", "files"}
+#: The JSON type of each field ``from_json`` reads; ``None`` allowed where listed.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "backend": (str,), "labels": (list,), "config": (dict,), "random_state": (int, type(None)),
+    "created": (str,), "versions": (dict,), "data": (dict,), "metrics": (dict,),
+    "name": (str, type(None)), "format": (str, type(None)), "files": (dict, type(None)),
+}
+
+
+def _check_types(values: dict[str, Any], where: str) -> None:
+    """Refuse a hand-edited metadata whose fields have the wrong JSON type, in one line."""
+    for key, types in _TYPES.items():
+        if key in values and not isinstance(values[key], types):
+            expected = " or ".join("null" if t is type(None) else _JSON[t] for t in types)
+            raise ModelFileError(f"{where}: malformed metadata: {key!r} must be {expected}, "
+                                 f"not {_json_type(values[key])}")
+    for key, items in (("labels", values.get("labels") or []),
+                       ("files", list((values.get("files") or {}).values()))):
+        if not all(isinstance(item, str) for item in items):
+            raise ModelFileError(f"{where}: malformed metadata: {key!r} must hold strings")
+
+
+_JSON = {str: "a string", list: "a list", dict: "an object", int: "an integer"}
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else _JSON.get(type(value), type(value).__name__)
 
 
 def new_metadata(

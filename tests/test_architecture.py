@@ -18,7 +18,7 @@ LAYERS = [
     ("backends", ["classifier.tfidf", "classifier.transformer"]),
     ("model", ["classifier.model", "classifier.prediction", "classifier.metadata"]),
     ("text and data", ["classifier.text", "classifier.data"]),
-    ("base", ["classifier.errors", "classifier.labels"]),
+    ("base", ["classifier.errors", "classifier.labels", "classifier.leftovers"]),
 ]
 # Re-export modules that sit outside the layers on purpose.
 SHIMS = {"classifier", "classifier.features", "classifier.weighting", "classifier.cascade"}

@@ -101,14 +101,13 @@ def train_cli(
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
-    from classifier.persistence import save_model
+    from classifier.persistence import check_target, save_model
     from classifier.tfidf.pipeline import PipelineConfig, load_config
     from classifier.training import train
 
     console = make_console(stderr=True)
     with clean_errors():
-        if out.exists() and not force:
-            raise ClassifierError(f"{out}: already exists; pass --force to replace it")
+        check_target(out, force)  # before any work: --force replaces only a model
         if streaming:
             if backend is not Backend.tfidf or config or group_column:
                 raise ClassifierError("--streaming trains its own hashed model; it takes no "
