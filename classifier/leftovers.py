@@ -1,12 +1,9 @@
 """What a killed process leaves behind, and how the next run cleans it up.
 
 A process that is killed (``kill -9``, the out-of-memory killer, a power cut)
-cannot remove its temporary files, and its worker processes would wait for
-work forever. So temporaries carry the process id of their writer in their
-name (``.NAME.PID.RANDOM.staging``, ``.NAME.PID.tmp``), the next run in the
-same folder removes those whose writer is gone (``remove_stale``), and worker
-processes ask the kernel to kill them when their parent dies
-(``die_with_parent``).
+cannot remove its temporary files. So temporaries carry the process id of their
+writer in their name (``.NAME.PID.RANDOM.staging``, ``.NAME.PID.tmp``), and the
+next run in the same folder removes those whose writer is gone (``remove_stale``).
 
 >>> import re
 >>> bool(STAGING.match(".my-model.4242.k3j9x.staging"))
@@ -20,8 +17,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import sys
 from pathlib import Path
 
 #: A model being saved: ``save_model``'s staging folder.
@@ -74,23 +69,3 @@ def remove_stale(folder: str | Path, pattern: re.Pattern = STAGING) -> list[Path
             continue
         removed.append(path)
     return removed
-
-
-def die_with_parent() -> None:
-    """Have the kernel kill this process when its parent dies (Linux; elsewhere a no-op).
-
-    Call it first thing in a worker process: a parent killed with ``kill -9``
-    cannot stop its workers itself.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    parent = os.getppid()
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os.kill(os.getpid(), signal.SIGKILL)
