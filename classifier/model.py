@@ -19,7 +19,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 
-from classifier.prediction import ArticlePrediction, Prediction, make_predictions
+from classifier.prediction import (
+    ArticlePrediction,
+    Prediction,
+    check_min_confidence,
+    make_predictions,
+)
 from classifier.text.sentences import split_sentences
 
 
@@ -92,35 +97,50 @@ class Model(ABC):
             out[keep] = self._proba([texts[i] for i in keep])
         return out
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """One ``Prediction`` per text, in order; empty texts get ``label=None``."""
+    def predict(self, texts: Sequence[str], min_confidence: float = 0.0) -> list[Prediction]:
+        """One ``Prediction`` per text, in order; empty texts get ``label=None``.
+
+        With ``min_confidence``, a text whose best probability is below it gets
+        ``label=None`` and ``error="low confidence"`` (its probabilities are kept).
+        """
+        check_min_confidence(min_confidence)
         texts = list(texts)
         proba = self.predict_proba(texts)
         rows = [None if row[0] != row[0] else row for row in proba]  # NaN check
-        return make_predictions(texts, self.labels, rows)
+        return make_predictions(texts, self.labels, rows, min_confidence=min_confidence)
 
     def predict_labels(self, texts: Sequence[str]) -> list[str | None]:
         """Just the labels, as scikit-learn's ``predict`` would return them."""
         return [p.label for p in self.predict(texts)]
 
-    def tag_article(self, text: str) -> ArticlePrediction:
-        """Split an article into sentences and label each one, with offsets."""
-        return self.tag_articles([text])[0]
+    def tag_article(self, text: str, min_confidence: float = 0.0) -> ArticlePrediction:
+        """Split an article into sentences and label each one, with offsets.
 
-    def tag_articles(self, texts: Sequence[str]) -> list[ArticlePrediction]:
+        Headings, bylines and datelines on a line of their own are not labeled
+        (``kind`` says which, ``error`` why); with ``min_confidence``, neither is a
+        sentence whose best probability is below it.
+        """
+        return self.tag_articles([text], min_confidence)[0]
+
+    def tag_articles(self, texts: Sequence[str],
+                     min_confidence: float = 0.0) -> list[ArticlePrediction]:
         """``tag_article`` for many articles, scored in one batch."""
+        check_min_confidence(min_confidence)
         split = [split_sentences(t) for t in texts]
-        flat = [s.text for sentences in split for s in sentences]
-        previous = [sentences[i - 1].text if i else "" for sentences in split
-                    for i in range(len(sentences))]
+        # wrapped lines leave line breaks inside a sentence: the model reads one space
+        flat = [" ".join(s.text.split()) if s.kind == "sentence" else ""
+                for sentences in split for s in sentences]
+        previous = [" ".join(sentences[i - 1].text.split()) if i else ""
+                    for sentences in split for i in range(len(sentences))]
         proba = self.predict_proba(flat, previous) if flat else []
         articles, k = [], 0
         for text, sentences in zip(texts, split):
-            rows = proba[k : k + len(sentences)]
+            rows = [None if row[0] != row[0] else row for row in proba[k : k + len(sentences)]]
             k += len(sentences)
             preds = make_predictions(
-                [s.text for s in sentences], self.labels, list(rows),
+                [s.text for s in sentences], self.labels, rows,
                 spans=[(s.start, s.end) for s in sentences],
+                kinds=[s.kind for s in sentences], min_confidence=min_confidence,
             )
             articles.append(ArticlePrediction(text, preds, self.labels))
         return articles

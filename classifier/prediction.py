@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from classifier.text.attribution import Source, find_sources
 
 OnBatch = Callable[[int, int], None]
 BATCH_SIZE = 512
@@ -15,8 +17,11 @@ BATCH_SIZE = 512
 class Prediction:
     """The label of one sentence and the probability of every label.
 
-    ``label`` is ``None`` (and ``error`` says why) when the text is empty, so
-    that every input row still has exactly one result.
+    ``label`` is ``None`` (and ``error`` says why) when the text is empty, when it
+    is not a sentence (``kind`` is ``"heading"``, ``"byline"`` or ``"dateline"``), or
+    when the best probability is below the ``min_confidence`` asked for (``error``
+    is ``"low confidence"``; the probabilities are kept), so that every input row
+    still has exactly one result.
     """
 
     text: str
@@ -25,11 +30,26 @@ class Prediction:
     start: int | None = None
     end: int | None = None
     error: str | None = None
+    kind: str = "sentence"
+    #: who the sentence is attributed to (official claims, attributed speculation or
+    #: analysis); set by ``ArticlePrediction``, offsets into the article
+    source: Source | None = None
 
     @property
     def confidence(self) -> float:
-        """Probability of the predicted label (0 when there is none)."""
-        return self.probabilities.get(self.label, 0.0) if self.label else 0.0
+        """Probability of the predicted label, or the best probability when the label
+        was withheld for low confidence (0 when nothing was scored)."""
+        if self.label:
+            return self.probabilities.get(self.label, 0.0)
+        return max(self.probabilities.values(), default=0.0)
+
+    def top(self, k: int) -> list[tuple[str, float]]:
+        """The ``k`` most probable labels with their probabilities, most probable first.
+
+        >>> Prediction("x", "a", {"a": 0.7, "b": 0.2, "c": 0.1}).top(2)
+        [('a', 0.7), ('b', 0.2)]
+        """
+        return sorted(self.probabilities.items(), key=lambda kv: -kv[1])[:k]
 
 
 @dataclass(frozen=True)
@@ -47,10 +67,54 @@ class ArticlePrediction:
     sentences: list[Prediction] = field(default_factory=list)
     labels: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # each attributed sentence gets its source (``Prediction.source``)
+        object.__setattr__(self, "sentences", attach_sources(self.text, self.sentences))
+
+    @property
+    def sources(self) -> list[Source]:
+        """The sources of the article's attributed sentences, in order."""
+        return [s.source for s in self.sentences if s.source is not None]
+
     @property
     def summary(self) -> list[LabelShare]:
         """Count and share of each label over the article's sentences."""
         return summarize([s.label for s in self.sentences], self.labels)
+
+
+#: labels whose sentences get a source: an official claim, and speculation or analysis
+#: attributed to someone (a commentator's forecast); factual reports get none
+ATTRIBUTED_LABELS = frozenset({"official_claim", "speculation", "analysis"})
+
+
+def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Prediction]:
+    """``sentences`` with ``source`` set where an attributed sentence names one.
+
+    Offsets are into ``text`` for sentences with offsets; a sentence without offsets
+    (not split from an article) is attributed on its own text.
+
+    Examples
+    --------
+    >>> p = Prediction("Prices will rise, the bank said.", "official_claim", {}, 0, 32)
+    >>> attach_sources("Prices will rise, the bank said.", [p])[0].source.text
+    'the bank'
+    """
+    sentences = list(sentences)
+    wanted = [i for i, s in enumerate(sentences) if s.label in ATTRIBUTED_LABELS]
+    if not wanted:
+        return sentences
+    spans = [i for i in wanted if sentences[i].start is not None]
+    found: dict[int, Source | None] = {}
+    if spans:
+        # the whole article, so that pronouns resolve to speakers of earlier sentences
+        every = [i for i, s in enumerate(sentences) if s.start is not None and s.end is not None]
+        sources = find_sources(text, [(sentences[i].start, sentences[i].end) for i in every])
+        found.update(zip(every, sources))
+    for i in wanted:
+        if sentences[i].start is None:
+            found[i] = find_sources(sentences[i].text, [(0, len(sentences[i].text))])[0]
+    return [replace(s, source=found[i]) if found.get(i) is not None else s
+            for i, s in enumerate(sentences)]
 
 
 def summarize(labels: list[str | None], order: tuple[str, ...] = ()) -> list[LabelShare]:
@@ -64,19 +128,48 @@ def summarize(labels: list[str | None], order: tuple[str, ...] = ()) -> list[Lab
     ]
 
 
+EMPTY = "empty text"
+LOW_CONFIDENCE = "low confidence"
+
+
+def not_a_sentence(kind: str) -> str:
+    """The ``error`` of a line left unlabeled because it is not a sentence."""
+    return f"not a sentence: {kind}"
+
+
+def check_min_confidence(min_confidence: float) -> float:
+    """``min_confidence`` if it is a probability, else a one-line ``ClassifierError``."""
+    if not 0.0 <= min_confidence <= 1.0:
+        from classifier.errors import ClassifierError
+
+        raise ClassifierError(f"min_confidence must be between 0 and 1, got {min_confidence}")
+    return min_confidence
+
+
 def make_predictions(
-    texts: list[str], labels: tuple[str, ...], proba, spans=None
+    texts: list[str], labels: tuple[str, ...], proba, spans=None, kinds=None,
+    min_confidence: float = 0.0,
 ) -> list[Prediction]:
-    """Turn a probability matrix (rows = texts, columns = labels) into predictions."""
+    """Turn a probability matrix (rows = texts, columns = labels) into predictions.
+
+    A row of ``None`` is a text that was not scored: empty, or (per ``kinds``) not a
+    sentence. A best probability below ``min_confidence`` leaves the label empty.
+    """
     results = []
     for i, text in enumerate(texts):
         start, end = spans[i] if spans is not None else (None, None)
+        kind = kinds[i] if kinds is not None else "sentence"
         if proba[i] is None:
-            results.append(Prediction(text, None, {}, start, end, error="empty text"))
+            error = EMPTY if kind == "sentence" else not_a_sentence(kind)
+            results.append(Prediction(text, None, {}, start, end, error, kind))
             continue
         probabilities = {label: float(p) for label, p in zip(labels, proba[i])}
         best = max(range(len(labels)), key=lambda k: proba[i][k])
-        results.append(Prediction(text, labels[best], probabilities, start, end))
+        if proba[i][best] < min_confidence:
+            results.append(Prediction(text, None, probabilities, start, end,
+                                      LOW_CONFIDENCE, kind))
+            continue
+        results.append(Prediction(text, labels[best], probabilities, start, end, None, kind))
     return results
 
 def _chunks(n: int, size: int):
@@ -105,24 +198,24 @@ def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
 
 
 def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
-            batch_size: int = BATCH_SIZE) -> list[Prediction]:
+            batch_size: int = BATCH_SIZE, min_confidence: float = 0.0) -> list[Prediction]:
     """``model.predict(texts)`` in batches of ``batch_size`` texts."""
     texts = list(texts)
     out: list[Prediction] = []
     for start, end in _chunks(len(texts), batch_size):
-        out.extend(model.predict(texts[start:end]))
+        out.extend(model.predict(texts[start:end], min_confidence=min_confidence))
         if on_batch is not None:
             on_batch(end, len(texts))
     return out
 
 
 def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
-                 batch_size: int = 64) -> list[ArticlePrediction]:
+                 batch_size: int = 64, min_confidence: float = 0.0) -> list[ArticlePrediction]:
     """``model.tag_articles(texts)`` in batches of ``batch_size`` articles."""
     texts = list(texts)
     out: list[ArticlePrediction] = []
     for start, end in _chunks(len(texts), batch_size):
-        out.extend(model.tag_articles(texts[start:end]))
+        out.extend(model.tag_articles(texts[start:end], min_confidence=min_confidence))
         if on_batch is not None:
             on_batch(end, len(texts))
     return out
