@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from classifier.text.attribution import Source, find_sources
 
 OnBatch = Callable[[int, int], None]
 BATCH_SIZE = 512
@@ -29,6 +31,9 @@ class Prediction:
     end: int | None = None
     error: str | None = None
     kind: str = "sentence"
+    #: who the sentence is attributed to (official claims, attributed speculation or
+    #: analysis); set by ``ArticlePrediction``, offsets into the article
+    source: Source | None = None
 
     @property
     def confidence(self) -> float:
@@ -62,10 +67,54 @@ class ArticlePrediction:
     sentences: list[Prediction] = field(default_factory=list)
     labels: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # each attributed sentence gets its source (``Prediction.source``)
+        object.__setattr__(self, "sentences", attach_sources(self.text, self.sentences))
+
+    @property
+    def sources(self) -> list[Source]:
+        """The sources of the article's attributed sentences, in order."""
+        return [s.source for s in self.sentences if s.source is not None]
+
     @property
     def summary(self) -> list[LabelShare]:
         """Count and share of each label over the article's sentences."""
         return summarize([s.label for s in self.sentences], self.labels)
+
+
+#: labels whose sentences get a source: an official claim, and speculation or analysis
+#: attributed to someone (a commentator's forecast); factual reports get none
+ATTRIBUTED_LABELS = frozenset({"official_claim", "speculation", "analysis"})
+
+
+def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Prediction]:
+    """``sentences`` with ``source`` set where an attributed sentence names one.
+
+    Offsets are into ``text`` for sentences with offsets; a sentence without offsets
+    (not split from an article) is attributed on its own text.
+
+    Examples
+    --------
+    >>> p = Prediction("Prices will rise, the bank said.", "official_claim", {}, 0, 32)
+    >>> attach_sources("Prices will rise, the bank said.", [p])[0].source.text
+    'the bank'
+    """
+    sentences = list(sentences)
+    wanted = [i for i, s in enumerate(sentences) if s.label in ATTRIBUTED_LABELS]
+    if not wanted:
+        return sentences
+    spans = [i for i in wanted if sentences[i].start is not None]
+    found: dict[int, Source | None] = {}
+    if spans:
+        # the whole article, so that pronouns resolve to speakers of earlier sentences
+        every = [i for i, s in enumerate(sentences) if s.start is not None and s.end is not None]
+        sources = find_sources(text, [(sentences[i].start, sentences[i].end) for i in every])
+        found.update(zip(every, sources))
+    for i in wanted:
+        if sentences[i].start is None:
+            found[i] = find_sources(sentences[i].text, [(0, len(sentences[i].text))])[0]
+    return [replace(s, source=found[i]) if found.get(i) is not None else s
+            for i, s in enumerate(sentences)]
 
 
 def summarize(labels: list[str | None], order: tuple[str, ...] = ()) -> list[LabelShare]:

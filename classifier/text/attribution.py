@@ -266,6 +266,12 @@ def _verb_candidates(toks: list[_Tok], quoted: list[bool]):
             else:
                 break
         cue_start = j + 1
+        if t.low.endswith("ed") and v + 1 < len(toks) and toks[v + 1].low == "by":
+            # "the damage reported by Ukrainian sources": the agent is the source
+            np = _forward_np(toks, v + 2)
+            if np:
+                yield _Found(np, (v, v + 1), verb=t.low)
+            continue
         if t.low in ("told", "telling", "tells", "tell"):
             obj = _forward_np(toks, v + 1)
             cue = (cue_start, obj[1] if obj else v)
