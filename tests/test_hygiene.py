@@ -68,3 +68,14 @@ def test_to_dict_is_json_ready_and_bounded():
     payload = check_hygiene(data(rows)).to_dict(examples=5)
     assert len(payload["conflicts"]) == 5 and payload["conflicting_texts"] == 30
     json.dumps(payload)
+
+
+def test_metadata_form_holds_no_training_text():
+    """A model's metadata is shared; training text (maybe real news) stays out of it."""
+    secret = "The harbour board voted to double mooring fees next spring."
+    report = check_hygiene(data(BALANCED + [(secret, "a"), (secret, "b")]))
+    payload = report.to_dict()
+    assert "harbour" not in repr(payload)
+    assert payload["conflicts"][0]["labels"] == {"a": 1, "b": 1}
+    assert len(payload["conflicts"][0]["text_sha256"]) == 12
+    assert "harbour" in report.problems[0]  # the console still shows it to the user

@@ -51,13 +51,18 @@ class HygieneReport:
     @property
     def problems(self) -> list[str]:
         """One line per problem, most serious first; empty when the data is clean."""
+        return self._problems(with_text=True)
+
+    def _problems(self, with_text: bool) -> list[str]:
         lines = []
         if self.conflicts:
             first = self.conflicts[0]
             shown = ", ".join(f"{label} ×{n}" for label, n in first.labels.items())
+            example = (f"{_clip(first.text)!r}" if with_text
+                       else f"text sha256 {_digest(first.text)}")
             lines.append(
                 f"conflicting labels on {_count(len(self.conflicts), 'text')} "
-                f"({self.conflicting_rows} rows), e.g. {_clip(first.text)!r}: {shown}"
+                f"({self.conflicting_rows} rows), e.g. {example}: {shown}"
             )
         for reason, count in self.dropped.items():
             lines.append(f"{_count(count, 'row')} dropped: {reason}")
@@ -75,17 +80,29 @@ class HygieneReport:
         return lines
 
     def to_dict(self, examples: int = 10) -> dict:
-        """Plain data for JSON and model metadata, with the first ``examples`` conflicts."""
+        """Plain data for JSON and model metadata, with the first ``examples`` conflicts.
+
+        Texts are given by a SHA-256 prefix, never verbatim: a model's metadata is
+        shared, and training text may be someone else's (real news enters by
+        reference only).
+        """
         data = asdict(self)
-        data["conflicts"] = data["conflicts"][:examples]
+        data["conflicts"] = [{"text_sha256": _digest(c.text), "labels": c.labels}
+                             for c in self.conflicts[:examples]]
         data["conflicting_texts"] = len(self.conflicts)
         data["conflicting_rows"] = self.conflicting_rows
-        data["problems"] = self.problems
+        data["problems"] = self._problems(with_text=False)
         return data
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _clip(text: str, width: int = 60) -> str:
