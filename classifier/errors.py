@@ -23,3 +23,16 @@ class MissingExtraError(ClassifierError):
 
 class ExplainError(ClassifierError):
     """A model cannot explain its predictions (its backend or estimator is not linear)."""
+
+
+#: The name the package is installed under (``import classifier`` is unchanged).
+DISTRIBUTION = "news-sentence-classifier"
+
+
+def install_hint(extra: str) -> str:
+    """How to install ``extra``, from a package index or from a clone.
+
+    >>> install_hint("plot")
+    "pip install 'news-sentence-classifier[plot]' (from a clone: pip install '.[plot]')"
+    """
+    return f"pip install '{DISTRIBUTION}[{extra}]' (from a clone: pip install '.[{extra}]')"

@@ -39,5 +39,5 @@ def test_report_needs_matplotlib(saved_model, tiny_dir, tmp_path, monkeypatch):
     result = runner.invoke(app, ["evaluate", "--model", str(saved_model), "--data",
                                  str(tiny_dir / "tiny.csv"), "--report", str(tmp_path / "r")])
     assert result.exit_code == 1
-    assert "pip install 'classifier[plot]'" in result.output
+    assert "pip install 'news-sentence-classifier[plot]'" in result.output
     assert not (tmp_path / "r").exists()

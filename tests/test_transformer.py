@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from classifier.errors import MissingExtraError, ModelFileError
+from classifier.errors import MissingExtraError, ModelFileError, install_hint
 from classifier.persistence import load_model, save_model
 
 SENTENCES = ["Police said two men were held.", "Prices may rise.", "It marks a shift."]
@@ -193,7 +193,7 @@ def test_cli_without_the_extra(tiny_dir, tmp_path, without_torch):
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: the transformer backend needs torch, which is not installed: "
-        "pip install 'classifier[transformer]'"
+        + install_hint("transformer")
     ]
 
 

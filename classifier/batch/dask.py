@@ -12,7 +12,7 @@ A saved model travels as its folder (``ModelRef``): each worker process loads
 it once, with the NumPy scorer when there is one, and the client reads only its
 labels. A ``Model`` object is sent to the workers as it is.
 
-Needs the ``dask`` extra (``pip install 'classifier[dask]'``). On a remote
+Needs the ``dask`` extra (``pip install 'news-sentence-classifier[dask]'``). On a remote
 cluster the workers must have ``classifier`` installed and see the input and
 output paths (a shared file system), and the model folder unless it is a
 shipped model.
@@ -39,10 +39,16 @@ from classifier.data.records import (
     output_schema,
     plan_parts,
 )
-from classifier.errors import ClassifierError, DataError, MissingExtraError, ModelFileError
+from classifier.errors import (
+    ClassifierError,
+    DataError,
+    MissingExtraError,
+    ModelFileError,
+    install_hint,
+)
 
 COUNTS = ("partition", "rows_in", "rows_out", "errors")
-INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'classifier[dask]'"
+INSTALL_HINT = f"the Dask engine needs the dask extra: {install_hint('dask')}"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 
-from classifier.errors import MissingExtraError
+from classifier.errors import MissingExtraError, install_hint
 
-INSTALL_HINT = "pip install 'classifier[plot]'"
+INSTALL_HINT = install_hint("plot")
 DPI = 110
 
 

