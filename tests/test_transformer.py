@@ -168,7 +168,8 @@ def without_torch(monkeypatch):
 def test_missing_extra_is_one_clear_error(without_torch):
     from classifier.transformer import require_extra
 
-    with pytest.raises(MissingExtraError, match=r"pip install 'news-sentence-classifier\[transformer\]'"):
+    with pytest.raises(MissingExtraError,
+                       match=r"pip install 'news-sentence-classifier\[transformer\]'"):
         require_extra()
 
 
