@@ -117,6 +117,48 @@ def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Predictio
             for i, s in enumerate(sentences)]
 
 
+#: the source columns of a prediction row (``classifier.batch.rows``), in order
+SOURCE_COLUMNS = ("source", "source_start", "source_end", "source_kind", "cue", "cue_start",
+                  "cue_end", "speaker")
+
+
+def source_columns(groups: Sequence[tuple[str, Sequence[tuple[int, int]]]],
+                   labels: Sequence[str | None]) -> dict[str, list]:
+    """The ``SOURCE_COLUMNS`` of flat prediction rows, one value per row.
+
+    ``groups`` holds, per input row in order, its text and the spans of its output
+    rows (its sentences, or the whole text); ``labels`` the rows' labels, flat. A
+    row whose label is not in ``ATTRIBUTED_LABELS``, or that names no source, gets
+    nulls; offsets are into the input row's text.
+
+    Examples
+    --------
+    >>> text = "It rained. Rates will rise, the bank said."
+    >>> cols = source_columns([(text, [(0, 10), (11, 42)])], ["factual_report", "official_claim"])
+    >>> cols["source"], cols["source_start"], cols["cue"]
+    ([None, 'the bank'], [None, 28], [None, 'said'])
+    """
+    out: dict[str, list] = {name: [] for name in SOURCE_COLUMNS}
+    k = 0
+    for text, spans in groups:
+        rows = list(labels[k: k + len(spans)])
+        k += len(spans)
+        found = (find_sources(text, list(spans)) if any(
+            label in ATTRIBUTED_LABELS for label in rows) else [None] * len(spans))
+        for label, source in zip(rows, found):
+            keep = source if label in ATTRIBUTED_LABELS else None
+            for name, value in zip(SOURCE_COLUMNS, _source_values(keep)):
+                out[name].append(value)
+    return out
+
+
+def _source_values(source: Source | None) -> tuple:
+    if source is None:
+        return (None,) * len(SOURCE_COLUMNS)
+    return (source.text, source.start, source.end, source.kind, source.cue or None,
+            source.cue_start, source.cue_end, source.speaker)
+
+
 def summarize(labels: list[str | None], order: tuple[str, ...] = ()) -> list[LabelShare]:
     """Count and share of each label, in ``order`` and then by frequency."""
     counts = Counter(label for label in labels if label is not None)
