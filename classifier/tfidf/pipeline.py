@@ -34,36 +34,83 @@ class PipelineConfig:
     calibrate: bool = False
 
     def __post_init__(self) -> None:
-        if self.estimator not in ESTIMATORS:
+        if not isinstance(self.estimator, str) or self.estimator not in ESTIMATORS:
             raise ConfigError(
                 f"unknown estimator {self.estimator!r}; expected one of {', '.join(ESTIMATORS)}"
             )
         for name in ("word_ngram_range", "char_ngram_range"):
             value = getattr(self, name)
-            if value is not None and (len(value) != 2 or not 1 <= value[0] <= value[1]):
-                raise ConfigError(f"{name} must be two integers 1 <= low <= high, got {value}")
+            if value is None and name == "char_ngram_range":
+                continue
+            if not (isinstance(value, tuple) and len(value) == 2 and all(map(_is_int, value))
+                    and 1 <= value[0] <= value[1]):
+                raise ConfigError(f"{name} must be two integers 1 <= low <= high, got {value!r}")
+        _check_values(self)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, values: dict) -> PipelineConfig:
+        if not isinstance(values, dict):
+            raise ConfigError(f"a configuration is a JSON object, not {type(values).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ConfigError(f"unknown configuration keys: {', '.join(unknown)}")
         values = dict(values)
         for name in ("word_ngram_range", "char_ngram_range"):
-            if values.get(name) is not None:
+            if isinstance(values.get(name), list):
                 values[name] = tuple(values[name])
-        if isinstance(values.get("class_boost"), dict):
-            values["class_boost"] = tuple(values["class_boost"].items())
-        if values.get("class_boost") is not None:
-            values["class_boost"] = tuple((str(k), float(v)) for k, v in values["class_boost"])
+        boost = values.get("class_boost")
+        if isinstance(boost, dict):
+            boost = list(boost.items())
+        if isinstance(boost, (list, tuple)):
+            if not all(isinstance(p, (list, tuple)) and len(p) == 2 and _is_number(p[1])
+                       for p in boost):
+                raise ConfigError("class_boost must map labels to positive numbers, got "
+                                  f"{values['class_boost']!r}")
+            values["class_boost"] = tuple((str(k), float(v)) for k, v in boost)
         return cls(**values)
 
     def with_params(self, **changes) -> PipelineConfig:
         return replace(self, **changes)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_values(config: PipelineConfig) -> None:
+    """Refuse a value scikit-learn would refuse later, with the field's name, in one line."""
+    def fail(name: str, expected: str) -> None:
+        raise ConfigError(f"{name} must be {expected}, got {getattr(config, name)!r}")
+
+    for name in ("sublinear_tf", "lowercase", "normalize_case", "cues", "calibrate"):
+        if not isinstance(getattr(config, name), bool):
+            fail(name, "true or false")
+    for name in ("C", "C_first", "alpha"):
+        if not _is_number(getattr(config, name)) or getattr(config, name) <= 0:
+            fail(name, "a number above 0")
+    if not _is_number(config.cue_weight) or config.cue_weight < 0:
+        fail("cue_weight", "a number, 0 or above")
+    for name in ("min_df", "max_df"):
+        value = getattr(config, name)
+        if not ((_is_int(value) and value >= 1)
+                or (isinstance(value, float) and 0.0 < value <= 1.0)):
+            fail(name, "an integer count of 1 or more, or a fraction in (0, 1]")
+    if config.stop_words not in (None, "english"):
+        fail("stop_words", "null or \"english\"")
+    if config.class_weight not in (None, "balanced"):
+        fail("class_weight", "null or \"balanced\"")
+    boost = config.class_boost
+    if not (isinstance(boost, tuple) and all(
+            isinstance(k, str) and _is_number(v) and v > 0 for k, v in boost)):
+        fail("class_boost", "a mapping of labels to numbers above 0")
 
 
 def load_config(path: str | Path) -> PipelineConfig:
@@ -72,11 +119,18 @@ def load_config(path: str | Path) -> PipelineConfig:
         values = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such configuration file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a configuration file") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a JSON configuration: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not a JSON configuration: nested too deeply") from None
     if not isinstance(values, dict):
         raise ConfigError(f"{path}: expected a JSON object")
-    return PipelineConfig.from_dict(values.get("config", values))
+    try:
+        return PipelineConfig.from_dict(values.get("config", values))
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def save_config(config: PipelineConfig, path: str | Path, **extra) -> None:
