@@ -78,6 +78,11 @@ def _check_lines(path: Path, codec: str) -> None:
                 raise DataError(
                     f"{path}:{lineno}: not {name} ({exc.reason} at byte {exc.start}); {hint}"
                 ) from None
+            except UnicodeError as exc:  # utf-16/32 without a byte-order mark
+                raise DataError(
+                    f"{path}:{lineno}: not {name} ({exc}); a file without a byte-order mark "
+                    f"needs its byte order: --encoding {codec}-le or {codec}-be"
+                ) from None
             if json_lines:
                 _check_json_line(path, lineno, text.lstrip("\ufeff") if lineno == 1 else text)
 
