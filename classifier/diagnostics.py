@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from classifier.data import LabeledData
-from classifier.evaluation import EvaluationReport, score
+from classifier.evaluation import EvaluationReport, check_labels, score
 from classifier.prediction import OnBatch, predict_proba
 
 
@@ -125,6 +125,7 @@ def diagnose(model, data: LabeledData, topics: Sequence[str | None] | None = Non
 
     if topics is not None and len(topics) != len(data):
         raise ValueError(f"{len(topics)} topics for {len(data)} sentences")
+    check_labels(model.labels, data)
     proba = predict_proba(model, data.texts, on_batch)
     labels = model.labels
     predicted = [labels[i] for i in proba.argmax(axis=1)]

@@ -92,13 +92,42 @@ def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationRe
     )
 
 
+def check_labels(model_labels, data: LabeledData) -> None:
+    """Raise a one-line ``DataError`` if ``data`` has labels the model cannot predict.
+
+    Scoring such data gives a table of zeros for those labels, which reads as a
+    result; naming them (and the model's labels) says what went wrong.
+
+    Examples
+    --------
+    >>> from classifier.data import LabeledData
+    >>> check_labels(("a", "b"), LabeledData(["x", "y"], ["a", "c"], source="d.csv"))
+    Traceback (most recent call last):
+    ...
+    classifier.errors.DataError: d.csv: label 'c' is not one the model knows (its labels: a, b)
+    """
+    from classifier.errors import DataError
+
+    unknown = sorted(set(data.labels) - set(model_labels))
+    if unknown:
+        shown = ", ".join(repr(label) for label in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        what = "label" if len(unknown) == 1 else "labels"
+        verb = "is not one" if len(unknown) == 1 else "are not ones"
+        raise DataError(f"{data.source or 'data'}: {what} {shown}{more} {verb} the model "
+                        f"knows (its labels: {', '.join(model_labels)})")
+
+
 def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport:
     """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE.
 
     ``on_batch(done, total)`` is called as the sentences are scored (progress bars).
     A model that reads context gets each sentence's previous one when ``data`` has it.
+    Data with a label the model does not know raises ``DataError`` (``check_labels``).
     """
     from classifier.prediction import predict_proba
+
+    check_labels(model.labels, data)
 
     proba = predict_proba(model, data.texts, on_batch, contexts=data.contexts)
     labels = model.labels

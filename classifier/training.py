@@ -46,6 +46,53 @@ def cross_validate(
     return CVResult(scores, float(np.mean(scores)), float(np.std(scores)), grouped)
 
 
+#: a label with fewer training rows than this is too small to learn reliably
+FEW_ROWS = 20
+#: cross-validated macro-F1 within this of chance (1 / number of labels) is "near chance"
+NEAR_CHANCE = 0.1
+
+
+def check_config_labels(config: PipelineConfig, labels) -> None:
+    """Raise ``ConfigError`` if ``config`` names a label the data does not have.
+
+    A class boost, or the cascade's first stage (the guide's ``official_claim``),
+    only makes sense for a label in the data.
+    """
+    from classifier.errors import ConfigError
+
+    present = set(labels)
+    missing = sorted({label for label, _ in config.class_boost} - present)
+    if missing:
+        raise ConfigError(f"class_boost names {', '.join(map(repr, missing))}, which the data "
+                          f"does not have (its labels: {', '.join(sorted(present))})")
+    if config.estimator == "cascade" and ("official_claim" not in present or len(present) < 3):
+        raise ConfigError("the cascade decides 'official_claim' first and needs it and two more "
+                          f"labels; the data has {', '.join(sorted(present))}: use another "
+                          "estimator")
+
+
+def training_warnings(label_counts: dict[str, int], cv: CVResult | None = None) -> list[str]:
+    """What a person should know about a training run: labels with very few rows, and
+    cross-validated macro-F1 near chance (one line each, nothing when all is well).
+
+    Examples
+    --------
+    >>> for line in training_warnings({"a": 12, "b": 300}, CVResult([0.5], 0.55, 0.05, True)):
+    ...     print(line[:60])
+    label 'a' has only 12 rows: too few to learn it reliably (ai
+    cross-validated macro-F1 0.550 is near chance (0.500 for 2 l
+    """
+    out = [f"label {label!r} has only {count} rows: too few to learn it reliably (aim for 100 "
+           "or more)" for label, count in sorted(label_counts.items()) if count < FEW_ROWS]
+    if cv is not None and label_counts:
+        chance = 1.0 / len(label_counts)
+        if cv.mean < chance + max(NEAR_CHANCE, cv.std):
+            out.append(f"cross-validated macro-F1 {cv.mean:.3f} is near chance ({chance:.3f} for "
+                       f"{len(label_counts)} labels): the model has learned little; add rows, or "
+                       "check that the labels follow the text")
+    return out
+
+
 def train(
     data: LabeledData, config: PipelineConfig | None = None, random_state: int = 0,
     cv: int = 5, on_fold=None,
@@ -57,6 +104,7 @@ def train(
     """
     config = config or PipelineConfig()
     check_trainable(data)
+    check_config_labels(config, data.labels)
     cv_result = cross_validate(data, config, cv, random_state, on_fold) if cv > 1 else None
     pipeline = build_pipeline(config, random_state)
     pipeline.fit(data.texts, data.labels)
@@ -70,4 +118,5 @@ def train(
     return SklearnModel(pipeline, metadata)
 
 
-__all__ = ["CVResult", "cross_validate", "fingerprint", "make_folds", "train"]
+__all__ = ["CVResult", "check_config_labels", "cross_validate", "fingerprint", "make_folds",
+           "train", "training_warnings"]

@@ -48,15 +48,35 @@ class TuneResult:
         return self.ranked[0]
 
 
+def search_space(labels) -> dict[str, list]:
+    """``SEARCH_SPACE`` for data with these labels.
+
+    The cascade and the class boosts decide the guide's ``official_claim`` first; they
+    are searched only when the data has that label (and, for the cascade, two more).
+    Otherwise each label of a small class gets a boost option instead.
+
+    >>> search_space(["sport", "weather", "money"])["estimator"]
+    ['logreg', 'linearsvc', 'sgd']
+    """
+    present = sorted(set(labels))
+    space = dict(SEARCH_SPACE)
+    if "official_claim" not in present or len(present) < 3:
+        space["estimator"] = [e for e in SEARCH_SPACE["estimator"] if e != "cascade"]
+    if "official_claim" not in present:
+        space["class_boost"] = [()] + [((label, 2.0),) for label in present]
+    return space
+
+
 def sample_configs(
     n: int, base: PipelineConfig | None = None, space: dict[str, list] | None = None,
-    random_state: int = 0,
+    random_state: int = 0, labels=None,
 ) -> list[PipelineConfig]:
-    """``base`` first, then ``n - 1`` distinct random configurations from ``space``."""
+    """``base`` first, then ``n - 1`` distinct random configurations from ``space``
+    (default: ``search_space(labels)``, or ``SEARCH_SPACE`` without labels)."""
     from sklearn.model_selection import ParameterSampler
 
     base = base or PipelineConfig()
-    space = space or SEARCH_SPACE
+    space = space or (search_space(labels) if labels is not None else SEARCH_SPACE)
     known = {f.name for f in fields(PipelineConfig)}
     space = {k: v for k, v in space.items() if k in known}
     configs = [base]

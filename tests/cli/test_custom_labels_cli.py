@@ -1,0 +1,74 @@
+"""Own label sets through the command line (issue 18, items 7 and 8)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOPICS = {
+    "sport": ["The striker scored twice in the second half.",
+              "The club signed a new goalkeeper on Friday.",
+              "Fans filled the stadium for the derby.",
+              "The coach named an unchanged side for the final.",
+              "The runner set a national record in the relay.",
+              "The match ended goalless after extra time.",
+              "The captain lifted the trophy at the final whistle.",
+              "The team trained indoors because of the frost.",
+              "The referee sent off two players before half time.",
+              "The cyclist won the mountain stage by a minute.",
+              "The boxer retained his title on points.",
+              "The tennis final was delayed by rain."],
+    "weather": ["Heavy rain flooded the valley overnight.",
+                "Forecasters expect snow on higher ground.",
+                "The heatwave pushed temperatures past 35 degrees.",
+                "Strong winds brought down power lines.",
+                "Fog delayed flights at the airport.",
+                "A frost warning covers the whole region.",
+                "The storm moved north along the coast.",
+                "Hail damaged crops across the plain.",
+                "Drought has left the reservoir half empty.",
+                "Thunderstorms are likely in the afternoon.",
+                "The river burst its banks after days of rain.",
+                "Sunshine returns after a week of cloud."],
+    "money": ["The central bank raised interest rates again.",
+              "Shares fell sharply at the open.",
+              "Inflation slowed to three percent in March.",
+              "The company reported a quarterly loss.",
+              "The currency slipped against the dollar.",
+              "Mortgage approvals rose for a second month.",
+              "The bank cut its growth forecast.",
+              "Bond yields climbed to a ten-year high.",
+              "The retailer warned on profits.",
+              "Oil prices rose on supply fears.",
+              "The budget deficit narrowed last year.",
+              "Unemployment fell to its lowest level in years."],
+}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "classifier", *args], capture_output=True,
+                          text=True, input=stdin, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def topics_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("topics") / "topics.jsonl"
+    rows = [{"text": t, "label": label, "group": f"{label}-{i // 3}"}
+            for label, texts in TOPICS.items() for i, t in enumerate(texts)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_evaluate_with_labels_the_model_does_not_know_fails_in_one_line(topics_file):
+    done = run("evaluate", "--data", str(topics_file))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ")
+    for label in ("'money'", "'sport'", "'weather'", "official_claim", "factual_report"):
+        assert label in lines[0]
