@@ -51,9 +51,11 @@ def evaluate_cli(
     err = make_console(stderr=True)
     with clean_errors():
         if report_dir is not None:
+            from classifier.reports.evaluation_report import check_report_folder
             from classifier.reports.plots import require_matplotlib
 
             require_matplotlib()
+            check_report_folder(report_dir)  # before the scoring, not after
         loaded = load_model(model, safe=safe)
         dataset = load_labeled(data, text_column, label_column, encoding=encoding)
         for reason, count in dataset.dropped.items():

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli._app import ModelOption, app, clean_errors, make_console
+from classifier.cli._app import ModelOption, SafeOption, app, clean_errors, make_console
 
 
 class FeatureKind(str, Enum):
@@ -37,6 +37,7 @@ def explain_cli(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the explanation as JSON instead of tables.")
     ] = False,
+    safe: SafeOption = False,
 ) -> None:
     """Show which features (words, character n-grams, cues) push a sentence toward each
     label, with their weights; without a sentence, each label's strongest features."""
@@ -44,7 +45,7 @@ def explain_cli(
     from classifier.reports.explain_view import explanation_tables, top_features_tables
 
     with clean_errors():
-        loaded = load_model(model)
+        loaded = load_model(model, safe=safe)
         if text is None:
             kinds = tuple(k.value for k in kind) if kind else None
             result = loaded.top_features(top or 25, kinds)

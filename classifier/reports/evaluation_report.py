@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 
 from classifier.diagnostics import Diagnostics
+from classifier.errors import ClassifierError
 from classifier.reports.palette import label_colours
 
 HTML = "report.html"
@@ -51,9 +52,24 @@ def render_images(diagnostics: Diagnostics) -> dict[str, bytes]:
     }
 
 
+def check_report_folder(folder: str | Path) -> None:
+    """Raise ``ClassifierError`` unless ``folder`` is a folder or does not exist yet."""
+    folder = Path(folder)
+    if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+        raise ClassifierError(f"{folder}: is a file; the report is a folder (report.html, "
+                              "report.json and the plots): give a new or existing folder")
+
+
 def write_report(diagnostics: Diagnostics, folder: str | Path) -> ReportFiles:
     """Write the HTML page, the JSON figures and the PNGs into ``folder`` (created)."""
-    folder = Path(folder)
+    check_report_folder(folder)
+    try:
+        return _write_report(diagnostics, Path(folder))
+    except OSError as exc:  # read-only, disk full: one line
+        raise ClassifierError(f"{folder}: could not write the report ({exc})") from None
+
+
+def _write_report(diagnostics: Diagnostics, folder: Path) -> ReportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     images = render_images(diagnostics)
     paths = {}

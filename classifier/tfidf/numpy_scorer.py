@@ -198,7 +198,8 @@ class FastModel(Model):
 
         return ExplainError(
             "the NumPy scorer (fast=True) keeps no feature names; load the model with "
-            "load_model(path) (fast=False) to explain it"
+            "load_model(path) (fast=False) to explain it; loaded safely (--safe), only a "
+            "model saved with --format skops can be explained"
         )
 
     def _scores(self, texts: list[str]) -> np.ndarray:

@@ -1,0 +1,109 @@
+"""Issue 15, CLI side: inputs an unlucky user or an attacker gives get one ``error:``
+line (exit 1, never a traceback), and ``--safe`` is honoured everywhere."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+from classifier.persistence import save_model
+
+runner = CliRunner()
+TEXT = "Police said two men were held."
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def one_error_line(result, message=""):
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception))
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: ") and message in last, result.output
+    assert "Traceback" not in result.output
+
+
+# 10. Bad --config values.
+
+
+@pytest.mark.parametrize("config", [
+    {"C": "abc"}, {"C": -1}, {"C": True}, {"alpha": 0}, {"min_df": "x"}, {"min_df": 0},
+    {"max_df": 2.5}, {"word_ngram_range": 5}, {"word_ngram_range": [1, "b"]},
+    {"char_ngram_range": [3]}, {"config": []}, {"config": "x"},
+    {"class_boost": {"official_claim": "x"}}, {"class_boost": 5},
+    {"class_boost": [["official_claim"]]}, {"cues": "yes"}, {"estimator": 3},
+    {"cue_weight": None}, {"stop_words": ["the"]}, {"class_weight": "even"},
+])
+def test_bad_config_values_are_one_line(tiny_dir, tmp_path, config):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    result = run("train", "--data", tiny_dir / "tiny.csv", "--out", tmp_path / "m", "--cv", "0",
+                 "--config", path)
+    one_error_line(result, str(path))
+    assert not (tmp_path / "m").exists()
+
+
+def test_deeply_nested_config_is_one_line(tiny_dir, tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text('{"config": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = run("train", "--data", tiny_dir / "tiny.csv", "--out", tmp_path / "m", "--cv", "0",
+                 "--config", path)
+    one_error_line(result, "nested too deeply")
+
+
+# 10. --encoding utf-16 on a file without a byte-order mark.
+
+
+def test_utf16_without_bom_is_one_line(tiny_dir, saved_model, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_bytes((tiny_dir / "tiny.csv").read_text(encoding="utf-8").encode("utf-16-le"))
+    for args in (["evaluate", "--model", saved_model, "--data", path],
+                 ["predict", "--model", saved_model, "--input", path, "--format", "jsonl"],
+                 ["train", "--data", path, "--out", tmp_path / "m", "--cv", "0"]):
+        result = run(*args, "--encoding", "utf-16")
+        one_error_line(result, "utf-16")
+
+
+# 10. evaluate --report onto an existing file.
+
+
+def test_evaluate_report_onto_an_existing_file_is_one_line(tiny_dir, saved_model, tmp_path):
+    report = tmp_path / "report"
+    report.write_text("keep")
+    result = run("evaluate", "--model", saved_model, "--data", tiny_dir / "tiny.csv",
+                 "--report", report)
+    one_error_line(result, "is a file")
+    assert report.read_text() == "keep"
+
+
+# 12. explain honours --safe.
+
+
+class MarkerPayload:
+    """A pickle whose loading creates ``path``: stands in for any code an attacker runs."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+def test_explain_honours_safe(tiny_model, tmp_path):
+    import joblib
+
+    path = save_model(tiny_model, tmp_path / "m", format="skops")
+    marker = tmp_path / "pwned"
+    joblib.dump(MarkerPayload(marker), path / "model.joblib")  # unlisted: must not be read
+    safe = run("explain", "--safe", "--model", path, "--json", TEXT)
+    assert safe.exit_code == 0, safe.output
+    plain = run("explain", "--model", path, "--json", TEXT)
+    assert json.loads(safe.stdout) == json.loads(plain.stdout)
+    pickled = save_model(tiny_model, tmp_path / "p")  # joblib + npz: no feature names safely
+    one_error_line(run("explain", "--safe", "--model", pickled, TEXT), "safe")
+    assert not marker.exists()
+    assert Path(path / "model.joblib").exists()
