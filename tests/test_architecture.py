@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "classifier"
 # Highest first: a module may import its own layer and the layers below it, never above.
 LAYERS = [
     ("cli", ["classifier.cli", "classifier.__main__"]),
+    ("serve", ["classifier.serve"]),
     ("views", ["classifier.reports"]),
     ("library", ["classifier.persistence", "classifier.training", "classifier.tuning",
                  "classifier.evaluation", "classifier.diagnostics", "classifier.batch",
