@@ -67,15 +67,37 @@ def main(
     """
 
 
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, one a paragraph (the help keeps them apart)."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
+def pick(value, alias, name: str, old: str):
+    """The value of an option given under its name or its old, hidden spelling (kept
+    for one release); both at once is an error."""
+    if alias is not None and value is not None and alias != value:
+        raise ClassifierError(f"{old} is the old name of {name}; give only {name}")
+    return alias if value is None else value
+
+
+# help panels shared by the commands
+INPUT, MODEL, OUTPUT, CHECKS = "Input", "Model", "Output", "Data checks"
+
 ModelOption = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="Model folder or shipped model name \\[default: default]."),
+    typer.Option("--model", "-m", metavar="MODEL", rich_help_panel=MODEL,
+                 help="Model folder or shipped model name \\[default: default]."),
 ]
-TextColumn = Annotated[str, typer.Option(help="Column holding the text.")]
+TextColumn = Annotated[str, typer.Option(metavar="NAME", rich_help_panel=INPUT,
+                                         help="Column holding the text.")]
+LabelColumn = Annotated[str, typer.Option(metavar="NAME", rich_help_panel=INPUT,
+                                          help="Column holding the label.")]
 EncodingOption = Annotated[
-    str, typer.Option(help="Encoding of the CSV, JSONL and text input (e.g. latin-1, cp1252).")
+    str, typer.Option(metavar="CODEC", rich_help_panel=INPUT,
+                      help="Encoding of the CSV, JSONL and text input (e.g. latin-1, cp1252).")
 ]
 SafeOption = Annotated[
-    bool, typer.Option(help="Never unpickle: load model.skops or model.npz only (for a model "
+    bool, typer.Option("--safe", rich_help_panel=MODEL,
+                       help="Never unpickle: load model.skops or model.npz only (for a model "
                        "from someone else).")
 ]

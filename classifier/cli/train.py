@@ -8,7 +8,20 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli._app import EncodingOption, TextColumn, app, clean_errors, make_console
+from classifier.cli._app import (
+    CHECKS,
+    INPUT,
+    MODEL,
+    OUTPUT,
+    EncodingOption,
+    LabelColumn,
+    TextColumn,
+    app,
+    clean_errors,
+    examples,
+    make_console,
+    pick,
+)
 from classifier.errors import ClassifierError
 
 
@@ -22,99 +35,142 @@ class ArtifactFormat(str, Enum):
     skops = "skops"
 
 
-@app.command("train")
+TRAINING, TRANSFORMER, STREAMING = "Training", "Transformer backend", "Out-of-core (--streaming)"
+
+
+@app.command("train", epilog=examples(
+    "classifier train --data mine.csv --output models/mine",
+    "classifier train -d train.jsonl -d dev.jsonl --group-column article --test test.jsonl "
+    "-o models/mine --folds 5",
+    "classifier train --data mine.csv -o models/shared --save-format skops --strict",
+    "classifier train --backend transformer --data mine.jsonl -o models/mine-accurate "
+    "--epochs 3 --learning-rate 3e-5",
+    "classifier train --streaming --data big.jsonl -o models/big --passes 3",
+))
 def train_cli(
     data: Annotated[
         list[str],
-        typer.Option("--data", "-d", help="CSV, JSONL or Parquet file(s) with text and label "
-                     "columns (repeat for several), or a Hub dataset id."),
+        typer.Option("--data", "-d", metavar="FILE", rich_help_panel=INPUT,
+                     help="CSV, JSONL or Parquet file(s) with text and label columns (repeat "
+                     "for several), or a Hub dataset id."),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to save the model to.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FOLDER", rich_help_panel=OUTPUT,
+                                  help="Folder to save the model to (required).")
+    ] = None,
     text_column: TextColumn = "text",
-    label_column: Annotated[str, typer.Option(help="Column holding the label.")] = "label",
+    label_column: LabelColumn = "label",
     group_column: Annotated[
         str | None,
-        typer.Option(help="Column of group ids (e.g. article) so CV folds do not leak."),
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Pipeline configuration JSON (from `tune`).")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    cv: Annotated[int, typer.Option(help="Cross-validation folds (0 to skip).")] = 5,
-    test: Annotated[
-        list[str] | None,
-        typer.Option(help="Held-out labeled file(s) to score and record in the model."),
-    ] = None,
-    force: Annotated[bool, typer.Option(help="Replace an existing model folder.")] = False,
-    backend: Annotated[
-        Backend, typer.Option(help="tfidf: fast TF-IDF + linear model; transformer: "
-                              "fine-tuned MiniLM, more accurate (needs the transformer extra).")
-    ] = Backend.tfidf,
-    epochs: Annotated[
-        int | None, typer.Option(min=1, help="Fine-tuning epochs (transformer) \\[default: 4].")
-    ] = None,
-    threads: Annotated[
-        int | None, typer.Option(min=1, help="CPU threads for fine-tuning (transformer).")
-    ] = None,
-    context: Annotated[
-        bool, typer.Option(help="Transformer: read the previous sentence of each article "
-                           "as context (needs article_id and position columns, or real-news "
-                           "splits); sentence-only input still works.")
-    ] = False,
-    learning_rate: Annotated[
-        float | None, typer.Option(min=0.0, help="Fine-tuning learning rate (transformer) "
-                                   "\\[default: 5e-05].")
-    ] = None,
-    batch_size: Annotated[
-        int | None, typer.Option(min=1, help="Fine-tuning batch size (transformer) "
-                                 "\\[default: 16].")
-    ] = None,
-    max_length: Annotated[
-        int | None, typer.Option(min=8, help="Tokens kept per input (transformer) "
-                                 "\\[default: 128].")
-    ] = None,
-    streaming: Annotated[
-        bool, typer.Option(help="Out-of-core: hashed features + SGD, fitted chunk by chunk "
-                           "in flat memory, for corpora larger than memory (no --cv).")
-    ] = False,
-    passes: Annotated[
-        int, typer.Option(min=1, help="Passes over the data with --streaming.")
-    ] = 3,
-    artifact_format: Annotated[
-        ArtifactFormat | None,
-        typer.Option("--format", help="How the TF-IDF pipeline is saved: joblib (a pickle) or "
-                     "skops (loads without running code; use it for a model you share) "
-                     "\\[default: joblib]."),
+        typer.Option(metavar="NAME", rich_help_panel=INPUT,
+                     help="Column of group ids (e.g. article) so CV folds do not leak."),
     ] = None,
     encoding: EncodingOption = "utf-8",
+    config: Annotated[
+        Path | None, typer.Option(metavar="JSON", rich_help_panel=TRAINING,
+                                  help="Pipeline configuration JSON (from `tune`).")
+    ] = None,
+    seed: Annotated[int, typer.Option(metavar="N", rich_help_panel=TRAINING,
+                                      help="Random seed.")] = 0,
+    folds: Annotated[
+        int | None, typer.Option(metavar="N", rich_help_panel=TRAINING,
+                                 help="Cross-validation folds (0 to skip) \\[default: 5].")
+    ] = None,
+    test: Annotated[
+        list[str] | None,
+        typer.Option(metavar="FILE", rich_help_panel=TRAINING,
+                     help="Held-out labeled file(s) to score and record in the model."),
+    ] = None,
+    backend: Annotated[
+        Backend, typer.Option(metavar="NAME", rich_help_panel=MODEL,
+                              help="tfidf (default): fast TF-IDF + linear model; transformer: "
+                              "fine-tuned MiniLM, more accurate (needs the transformer extra).")
+    ] = Backend.tfidf,
+    save_format: Annotated[
+        ArtifactFormat | None,
+        typer.Option("--save-format", metavar="FORMAT", rich_help_panel=OUTPUT,
+                     help="How the TF-IDF pipeline is saved: joblib (a pickle, default) or "
+                     "skops (loads without running code; for a model you share)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", rich_help_panel=OUTPUT,
+                                        help="Replace an existing model folder.")] = False,
     strict: Annotated[
-        bool, typer.Option(help="Fail, instead of warning, on data problems: conflicting "
+        bool, typer.Option("--strict", rich_help_panel=CHECKS,
+                           help="Fail, instead of warning, on data problems: conflicting "
                            "duplicates, dropped rows, rare labels, extreme imbalance.")
     ] = False,
     min_examples: Annotated[
-        int, typer.Option(min=1, help="Flag labels with fewer examples than this.")
+        int, typer.Option(min=1, metavar="N", rich_help_panel=CHECKS,
+                          help="Flag labels with fewer examples than this.")
     ] = 5,
     max_imbalance: Annotated[
-        float, typer.Option(min=1.0, help="Flag a largest/smallest label ratio above this.")
+        float, typer.Option(min=1.0, metavar="RATIO", rich_help_panel=CHECKS,
+                            help="Flag a largest/smallest label ratio above this.")
     ] = 10.0,
+    epochs: Annotated[
+        int | None, typer.Option(min=1, metavar="N", rich_help_panel=TRANSFORMER,
+                                 help="Fine-tuning epochs \\[default: 4].")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(min=1, metavar="N", rich_help_panel=TRANSFORMER,
+                                 help="CPU threads for fine-tuning.")
+    ] = None,
+    context: Annotated[
+        bool, typer.Option("--context", rich_help_panel=TRANSFORMER,
+                           help="Read the previous sentence of each article as context "
+                           "(needs article_id and position columns, or real-news splits).")
+    ] = False,
+    learning_rate: Annotated[
+        float | None, typer.Option(min=0.0, metavar="RATE", rich_help_panel=TRANSFORMER,
+                                   help="Fine-tuning learning rate \\[default: 5e-05].")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(min=1, metavar="N", rich_help_panel=TRANSFORMER,
+                                 help="Fine-tuning batch size \\[default: 16].")
+    ] = None,
+    max_length: Annotated[
+        int | None, typer.Option(min=8, metavar="N", rich_help_panel=TRANSFORMER,
+                                 help="Tokens kept per input \\[default: 128].")
+    ] = None,
+    streaming: Annotated[
+        bool, typer.Option("--streaming", rich_help_panel=STREAMING,
+                           help="Hashed features + SGD, fitted chunk by chunk in flat memory, "
+                           "for corpora larger than memory (no cross-validation).")
+    ] = False,
+    passes: Annotated[
+        int, typer.Option(min=1, metavar="N", rich_help_panel=STREAMING,
+                          help="Passes over the data with --streaming.")
+    ] = 3,
+    # old spellings, kept hidden for one release
+    out: Annotated[Path | None, typer.Option("--out", hidden=True)] = None,
+    cv: Annotated[int | None, typer.Option("--cv", hidden=True)] = None,
+    artifact_format: Annotated[
+        ArtifactFormat | None, typer.Option("--format", hidden=True)
+    ] = None,
 ) -> None:
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import check_target, save_model
     from classifier.tfidf.pipeline import PipelineConfig, load_config
-    from classifier.training import train
+    from classifier.training import CVResult, train, training_warnings
 
     console = make_console(stderr=True)
     with clean_errors():
+        out = pick(output, out, "--output", "--out")
+        cv = pick(folds, cv, "--folds", "--cv")
+        cv = 5 if cv is None else cv
+        artifact_format = pick(save_format, artifact_format, "--save-format", "--format")
+        if out is None:
+            raise ClassifierError("missing --output: the folder to save the model to")
         check_target(out, force)  # before any work: --force replaces only a model
         if streaming:
             if backend is not Backend.tfidf or config or group_column:
                 raise ClassifierError("--streaming trains its own hashed model; it takes no "
                                       "--backend, --config or --group-column")
             if artifact_format or strict or encoding.lower() not in ("utf-8", "utf8"):
-                raise ClassifierError("--format, --strict and --encoding do not apply to "
-                                      "--streaming")
+                raise ClassifierError("--save-format, --strict and --encoding do not apply "
+                                      "to --streaming")
             from classifier.cli.batch import train_streaming_cli
 
             train_streaming_cli(data=data, out=out, text_column=text_column,
@@ -129,7 +185,7 @@ def train_cli(
             raise ClassifierError("--epochs, --threads, --context, --learning-rate, "
                                   "--batch-size and --max-length apply to --backend transformer")
         if artifact_format and backend is not Backend.tfidf:
-            raise ClassifierError("--format applies to --backend tfidf (the transformer "
+            raise ClassifierError("--save-format applies to --backend tfidf (the transformer "
                                   "saves safetensors, which hold no code)")
         cfg = load_config(config) if config else PipelineConfig()
         dataset = load_labeled(data, text_column, label_column, group_column, encoding)
@@ -160,6 +216,9 @@ def train_cli(
                 f"{kind}{len(result['folds'])}-fold CV macro-F1: "
                 f"{result['mean']:.3f} ± {result['std']:.3f}"
             )
+        for warning in training_warnings(dataset.label_counts,
+                                         CVResult(**result) if result else None):
+            console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
         model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
         if test:
             test_data = load_labeled(test, text_column, label_column, encoding=encoding)

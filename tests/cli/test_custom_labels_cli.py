@@ -72,3 +72,43 @@ def test_evaluate_with_labels_the_model_does_not_know_fails_in_one_line(topics_f
     assert lines[0].startswith("error: ")
     for label in ("'money'", "'sport'", "'weather'", "official_claim", "factual_report"):
         assert label in lines[0]
+
+
+def test_train_on_a_small_custom_set_warns_about_tiny_labels(topics_file, tmp_path):
+    done = run("train", "--data", str(topics_file), "--output", str(tmp_path / "m"),
+               "--folds", "3", "--group-column", "group")
+    assert done.returncode == 0, done.stderr
+    for label in ("sport", "weather", "money"):
+        assert f"warning: label '{label}' has only 12 rows" in done.stderr
+
+
+def test_train_warns_when_cross_validation_is_near_chance(tmp_path):
+    # labels that do not follow the text: nothing to learn
+    path = tmp_path / "noise.jsonl"
+    texts = [t for texts in TOPICS.values() for t in texts]
+    rows = [{"text": t, "label": ["sport", "weather", "money"][i % 3]}
+            for i, t in enumerate(texts)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = run("train", "--data", str(path), "--output", str(tmp_path / "m"), "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    assert "is near chance (0.333 for 3 labels)" in done.stderr
+
+
+def test_train_with_a_cascade_config_on_custom_labels_fails_in_one_line(topics_file, tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"config": {"estimator": "cascade"}}), encoding="utf-8")
+    done = run("train", "--data", str(topics_file), "--output", str(tmp_path / "m"),
+               "--config", str(config))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("error: the cascade decides "
+                                                           "'official_claim' first")
+    assert "Traceback" not in done.stderr
+
+
+def test_tune_on_custom_labels_has_no_failed_candidate(topics_file, tmp_path):
+    done = run("tune", "--data", str(topics_file), "--output", str(tmp_path / "cfg.json"),
+               "--candidates", "6", "--folds", "3", "--group-column", "group", "--top", "6")
+    assert done.returncode == 0, done.stderr
+    assert "failed" not in done.stdout
+    assert "official_claim" not in done.stdout
+    assert (tmp_path / "cfg.json").exists()
