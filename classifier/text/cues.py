@@ -173,7 +173,11 @@ def cue_vector(text: str) -> list[float]:
 
 
 def cue_matrix(texts):
-    """Cue features of many sentences as a dense ``(n, len(NAMES))`` float array."""
+    """Cue features of many sentences as a dense ``(n, len(NAMES))`` float array.
+
+    One ``cue_vector`` per sentence: the reference. The models compute the same
+    array batch-wise with ``classifier.text.cue_arrays.cue_matrix``.
+    """
     from itertools import chain
 
     import numpy as np

@@ -9,7 +9,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
 from classifier.text.casing import normalize_case
-from classifier.text.cues import NAMES, cue_matrix
+from classifier.text.cue_arrays import cue_matrix
+from classifier.text.cues import NAMES
 
 TOKEN_PATTERN = r"(?u)\b\w+\b|[\"“”‘’?]"
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from classifier.model import Model
 from classifier.text.casing import normalize_case
-from classifier.text.cues import cue_matrix
+from classifier.text.cue_arrays import cue_matrix
 from classifier.tfidf.ngrams import CharNgramIndex, WordNgramIndex, tfidf_scores
 
 BATCH = 512  # texts scored together: small enough for the n-gram arrays to stay in cache
