@@ -5,7 +5,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.batch.local import BatchProgress, predict_file, score_chunk
+from classifier.batch.local import BatchProgress, predict_file
+from classifier.batch.rows import score_chunk
 from classifier.data.records import RawChunk
 
 
@@ -15,7 +16,7 @@ def read_rows(path):
     if path.suffix == ".csv":
         import pyarrow.csv as pacsv
 
-        from classifier.data.records import output_schema
+        from classifier.batch.rows import output_schema
 
         schema = output_schema(("analysis", "factual_report", "official_claim", "speculation"))
         table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(

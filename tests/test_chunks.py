@@ -7,16 +7,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.data.records import (
-    Part,
-    PredictionWriter,
-    input_kind,
-    iter_chunks,
-    output_kind,
-    output_schema,
-    plan_parts,
-    whole,
-)
+from classifier.batch.rows import output_schema
+from classifier.batch.writer import PredictionWriter, output_kind
+from classifier.data.records import Part, input_kind, iter_chunks, plan_parts, whole
 from classifier.errors import DataError
 
 

@@ -4,7 +4,10 @@ The input is planned into parts that start on record boundaries and know their
 first row number (``classifier.data.records.plan_parts``); ``dask.dataframe.from_map``
 reads them, and ``map_partitions`` scores each partition through the same
 ``score_chunk`` as the local engine and writes it as ``part-NNNNN.parquet`` into
-a temporary folder that is renamed into place at the end. Rows are numbered and
+a staging folder of a unique name (``.NAME.PID.TOKEN.dask``) that is renamed into
+place at the end. The same checks as the local engine hold: the output is not the
+input, one run writes an output at a time (``OutputLock``), and staging folders of
+dead runs are removed. Rows are numbered and
 ordered as in the local engine, so both give the same rows. The driver gathers
 each partition's counts as it finishes (progress, and the totals).
 
@@ -30,15 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from classifier.batch.local import BatchProgress, BatchResult, score_chunk
-from classifier.data.records import (
-    Part,
-    RawChunk,
-    input_size,
-    iter_chunks,
-    output_schema,
-    plan_parts,
-)
+from classifier.batch.local import BatchProgress, BatchResult, check_output
+from classifier.batch.rows import output_schema, score_chunk
+from classifier.batch.writer import OutputError, OutputLock, clean_stale, staging_folder
+from classifier.data.records import Part, RawChunk, input_size, iter_chunks, plan_parts
 from classifier.errors import (
     ClassifierError,
     DataError,
@@ -161,7 +159,7 @@ def score_partition(frame, model, split: bool):
     batches, step = [], 1000
     for lo in range(0, len(rows), step):
         chunk = RawChunk(rows[lo], ids[lo:lo + step], texts[lo:lo + step], errors[lo:lo + step])
-        batches.append(score_chunk(model, chunk, split))
+        batches.append(score_chunk(model, chunk, split).to_arrow())
     schema = output_schema(model.labels)
     return pa.Table.from_batches(batches, schema) if batches else schema.empty_table()
 
@@ -215,7 +213,7 @@ def predict_file_dask(
     model, input_path: str | Path, output_path: str | Path, *, text_column: str = "text",
     id_column: str | None = None, split: bool = False, scheduler: str | None = None,
     workers: int | None = None, part_bytes: int = 2 << 20,
-    on_progress: Callable[[BatchProgress], None] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None, encoding: str = "utf-8",
 ) -> BatchResult:
     """``classifier.batch.local.predict_file`` on a Dask cluster; writes a Parquet folder.
 
@@ -234,28 +232,35 @@ def predict_file_dask(
         Target size of one partition of a JSONL or CSV input.
     on_progress : callable, optional
         Called with a ``BatchProgress`` as each partition is written (in any order).
+    encoding : str
+        Encoding of a CSV, JSONL or ``.txt`` input (ASCII-compatible).
     """
     require_extra()
     output_path = Path(output_path)
     if output_path.suffix.lower() != ".parquet":
         raise DataError(f"{output_path}: the Dask engine writes Parquet; name the output "
                         "*.parquet")
+    check_output(input_path, output_path)
     _check_replaceable(output_path)
     started = time.perf_counter()
     shipped, labels = model_for_workers(model)
-    parts = plan_parts(input_path, part_bytes=part_bytes, text_column=text_column)
-    tmp = output_path.with_name(f".{output_path.name}.dask.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        with connect(scheduler, workers) as client:
-            counts = _run(client, parts, shipped, labels, text_column, id_column, split, tmp,
-                          started, on_progress)
-            workers_used = len(client.scheduler_info().get("workers", {})) or 1
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _replace_folder(tmp, output_path)
+    parts = plan_parts(input_path, part_bytes=part_bytes, text_column=text_column,
+                       encoding=encoding)
+    with OutputLock(output_path):
+        clean_stale(output_path.parent)
+        try:
+            tmp = staging_folder(output_path)
+        except OSError as exc:
+            raise OutputError(f"{output_path}: cannot write here ({exc.strerror})") from None
+        try:
+            with connect(scheduler, workers) as client:
+                counts = _run(client, parts, shipped, labels, text_column, id_column, split,
+                              tmp, started, on_progress)
+                workers_used = len(client.scheduler_info().get("workers", {})) or 1
+            _replace_folder(tmp, output_path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return BatchResult(str(input_path), str(output_path), *counts,
                        time.perf_counter() - started, "dask", workers_used)
 
@@ -302,13 +307,22 @@ def _check_replaceable(path: Path) -> None:
 
 
 def _replace_folder(tmp: Path, target: Path) -> None:
-    """Swap ``tmp`` into ``target``, removing a previous output only after the swap."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    if old.is_dir():
-        shutil.rmtree(old)
+    """Swap ``tmp`` into ``target``, removing a previous output only after the swap
+    (under ``OutputLock``: no other run of this package swaps it meanwhile)."""
+    old = tmp.with_name(tmp.name[:-len(".dask")] + ".old.dask")
+    try:
+        if target.exists() or target.is_symlink():
+            target.rename(old)
+        try:
+            tmp.rename(target)
+        except OSError:
+            if old.exists():
+                old.rename(target)  # put the previous output back
+            raise
+    except OSError as exc:
+        raise OutputError(f"{target}: could not write the output ({exc.strerror}); the "
+                          "previous output, if any, is unchanged") from None
+    if old.is_dir() and not old.is_symlink():
+        shutil.rmtree(old, ignore_errors=True)
     else:
         old.unlink(missing_ok=True)

@@ -1,16 +1,19 @@
-"""Progress bars for long commands: shown on a terminal, silent in pipes and CI."""
+"""Progress bars for long commands, built here only: shown on a terminal, silent in
+pipes and CI (they go to stderr, so piped output stays clean)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
-def progress_bar(console, description: str, total: int | None = None):
+def progress_bar(console: Any, description: str, total: int | None = None
+                 ) -> Iterator[Callable[..., None]]:
     """Yield ``update(done, total=None)``; draws a bar only if ``console`` is a terminal.
 
-    The bar is transient (it disappears when done) and goes to ``console``, which
-    the commands point at stderr, so piped output stays clean.
+    The bar is transient (it disappears when done).
     """
     from rich.progress import (
         BarColumn,
@@ -32,3 +35,38 @@ def progress_bar(console, description: str, total: int | None = None):
             progress.update(task, completed=done, total=new_total)
 
         yield update
+
+
+@contextlib.contextmanager
+def rows_progress(console: Any, description: str, quiet: bool = False) -> Iterator[Any]:
+    """A bar with rows, rows/s and ETA for streaming runs; yields ``(progress, task)``.
+
+    Disabled off a terminal or if ``quiet``; kept on screen when done.
+    """
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+        TextColumn("{task.fields[rows]:>12,} rows  {task.fields[rate]:>8,.0f} rows/s"),
+        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+        console=console, transient=False, disable=quiet or not console.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=None, rows=0, rate=0.0)
+        yield progress, task
+
+
+def batch_updater(progress: Any, task: Any) -> Callable[[Any], None]:
+    """``on_progress`` for ``classifier.batch``: bytes (or rows, files) done, and rows/s."""
+
+    def update(p: Any) -> None:
+        rate = p.rows_in / p.seconds if p.seconds else 0.0
+        progress.update(task, completed=p.done, total=p.total, rows=p.rows_in, rate=rate)
+
+    return update

@@ -11,7 +11,6 @@ from enum import Enum
 from pathlib import Path
 
 from classifier.cli._app import make_console
-from classifier.errors import ClassifierError
 
 
 class Engine(str, Enum):
@@ -19,36 +18,31 @@ class Engine(str, Enum):
     dask = "dask"
 
 
-@contextlib.contextmanager
-def _progress(console, description: str, quiet: bool):
-    """A rich progress bar with rows, rows/s and ETA; disabled off a terminal or if quiet."""
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-        TextColumn("{task.fields[rows]:>12,} rows  {task.fields[rate]:>8,.0f} rows/s"),
-        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-        console=console, transient=False, disable=quiet or not console.is_terminal,
-    ) as progress:
-        task = progress.add_task(description, total=None, rows=0, rate=0.0)
-        yield progress, task
-
-
 def run_batch(
     *, model, input_path: Path, output: Path, text_column: str, id_column: str | None,
     split: bool, jobs: int, engine: str, scheduler: str | None, quiet: bool,
+    encoding: str = "utf-8", safe: bool = False,
 ) -> None:
     """`classifier predict --input PATH --output PATH`: stream, then one summary line."""
-    with _terminate_as_interrupt():
-        _run_batch(model, input_path, output, text_column, id_column, split, jobs, engine,
-                   scheduler, quiet)
+    from classifier.batch import predict_file
+    from classifier.cli._progress import batch_updater, rows_progress
+
+    console = make_console(stderr=True)
+    description = "predicting"
+    if engine == "dask":
+        workers = jobs or "all"
+        description += f" on {scheduler or f'a local cluster of {workers} workers'}"
+    with _terminate_as_interrupt(), rows_progress(console, description, quiet) as bar:
+        result = predict_file(model, input_path, output, engine=engine, text_column=text_column,
+                              id_column=id_column, split=split, jobs=jobs, encoding=encoding,
+                              safe=safe, scheduler=scheduler, on_progress=batch_updater(*bar))
+    if not quiet:
+        errors = f", {result.errors:,} with an error" if result.errors else ""
+        console.print(
+            f"wrote {result.rows_out:,} rows for {result.rows_in:,} input rows{errors} to "
+            f"{result.output} in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s, "
+            f"{result.engine}, {result.workers} worker{'s' if result.workers > 1 else ''})"
+        )
 
 
 @contextlib.contextmanager
@@ -71,45 +65,12 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run_batch(model, input_path, output, text_column, id_column, split, jobs, engine,
-               scheduler, quiet) -> None:
-    console = make_console(stderr=True)
-    if scheduler and engine != "dask":
-        raise ClassifierError("--scheduler applies to --engine dask")
-    options = dict(text_column=text_column, id_column=id_column, split=split)
-    with _progress(console, "predicting", quiet) as (progress, task):
-
-        def update(p) -> None:
-            rate = p.rows_in / p.seconds if p.seconds else 0.0
-            progress.update(task, completed=p.done, total=p.total, rows=p.rows_in, rate=rate)
-
-        if engine == "dask":
-            from classifier.batch.dask import predict_file_dask
-
-            if not quiet:
-                where = scheduler or f"a local cluster of {jobs or 'all'} worker processes"
-                console.print(f"running on {where}...")
-            result = predict_file_dask(model, input_path, output, scheduler=scheduler,
-                                       workers=jobs or None, on_progress=update, **options)
-        else:
-            from classifier.batch.local import predict_file
-
-            result = predict_file(model, input_path, output, jobs=jobs, on_progress=update,
-                                  **options)
-    if not quiet:
-        errors = f", {result.errors:,} with an error" if result.errors else ""
-        console.print(
-            f"wrote {result.rows_out:,} rows for {result.rows_in:,} input rows{errors} to "
-            f"{result.output} in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s, "
-            f"{result.engine}, {result.workers} worker{'s' if result.workers > 1 else ''})"
-        )
-
-
 def train_streaming_cli(
     *, data: list[str], out: Path, text_column: str, label_column: str, seed: int,
     passes: int, test: list[str] | None, force: bool, quiet: bool = False,
 ) -> None:
     """`classifier train --streaming`: a progress bar per pass, optional test score, save."""
+    from classifier.cli._progress import rows_progress
     from classifier.data import load_labeled
     from classifier.evaluation import evaluate
     from classifier.persistence import save_model
@@ -117,7 +78,7 @@ def train_streaming_cli(
 
     console = make_console(stderr=True)
     state = {"pass": 0, "begun": 0.0, "last": 0.0}
-    with _progress(console, "reading labels", quiet) as (progress, task):
+    with rows_progress(console, "reading labels", quiet) as (progress, task):
 
         def update(p) -> None:
             if p.pass_index != state["pass"]:  # a new pass: its own bar and clock

@@ -60,8 +60,7 @@ def tune_cli(
     out: Annotated[Path | None, typer.Option("--out", hidden=True)] = None,  # old name
 ) -> None:
     """Search features and estimators by grouped cross-validated macro-F1; save the best."""
-    from rich.progress import Progress
-
+    from classifier.cli._progress import progress_bar
     from classifier.data import load_labeled
     from classifier.reports.tables import tune_table
     from classifier.tfidf.pipeline import load_config, save_config
@@ -79,13 +78,8 @@ def tune_cli(
             candidates, load_config(base) if base else None, random_state=seed,
             labels=dataset.labels,
         )
-        with Progress(console=console, transient=True,
-                      disable=not console.is_terminal) as progress:
-            task = progress.add_task("tuning", total=None)
-            result = tune(
-                dataset, configs, folds, seed,
-                on_step=lambda done, total: progress.update(task, completed=done, total=total),
-            )
+        with progress_bar(console, "tuning") as step:
+            result = tune(dataset, configs, folds, seed, on_step=step)
         save_config(
             result.best.config, out, cv_macro_f1=round(result.best.mean, 4),
             cv_std=round(result.best.std, 4), grouped=result.grouped,

@@ -6,8 +6,12 @@ CSV or Parquet file, or a folder of ``.txt`` articles; it is read as ``Part``\\ 
 independently), each yielding ``RawChunk``\\ s of at most ``chunk_rows`` rows.
 Nothing is dropped: a row that cannot be decoded, a JSONL line that is not JSON,
 a malformed CSV record (a stray quote, a wrong number of fields) comes back with
-``text=None`` and an ``error`` saying why, and reading goes on. Output is written
-through pyarrow to a temporary file that is renamed into place on success.
+``text=None`` and an ``error`` saying why, and reading goes on (with
+``strict=True`` a cell that does not decode is an error instead, for a person at a
+terminal who passed the wrong ``--encoding``). A CSV record longer than
+``MAX_RECORD_BYTES`` is checked ahead without being kept (up to ``MAX_SCAN_BYTES``):
+a legal one is still one row, and a quote that is never closed costs one row.
+Writing predictions is ``classifier.batch.writer``.
 
 Rows are counted as a person would look them up: a JSONL row is a line (a blank
 line is a row with an error), a CSV row is a record (a blank line is none), a
@@ -17,20 +21,20 @@ relative path).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from classifier.errors import DataError
 
 INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
-OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
-PARQUET_ROW_GROUP = 65_536  # rows buffered before a Parquet row group is written
-MAX_RECORD_BYTES = 16 << 20  # a CSV quote never closed ends a record here, not at the end
+MAX_RECORD_BYTES = 16 << 20  # a CSV record is parsed in memory up to here, then scanned
+MAX_LOOKAHEAD_BYTES = 64 << 20  # scanned lines kept (to read them again) up to here
+MAX_SCAN_BYTES = 1 << 30  # a quote not closed within this many bytes is never closed
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Part:
     ``start``/``stop`` are byte offsets (JSONL, CSV: both on record boundaries),
     row-group indices (Parquet) or indices into ``files`` (a folder of ``.txt``);
     ``stop=None`` means to the end. ``first_row`` is the input row number of its
-    first row.
+    first row; ``encoding`` that of its text (an ASCII-compatible codec).
     """
 
     path: str
@@ -50,6 +54,7 @@ class Part:
     first_row: int = 0
     files: tuple[str, ...] = ()
     header: bytes = b""
+    encoding: str = "utf-8"
 
 
 @dataclass
@@ -86,16 +91,6 @@ def input_kind(path: str | Path) -> str:
     return kind
 
 
-def output_kind(path: str | Path) -> str:
-    """``jsonl``, ``csv`` or ``parquet``, from the output path's suffix."""
-    kind = OUTPUT_SUFFIXES.get(Path(path).suffix.lower())
-    if kind is None:
-        known = ", ".join(sorted(OUTPUT_SUFFIXES))
-        raise DataError(f"{path}: unknown output format {Path(path).suffix or '(none)'!r}; "
-                        f"use one of {known}")
-    return kind
-
-
 def text_files(folder: Path) -> tuple[str, ...]:
     """The ``.txt`` files under ``folder``, as sorted relative POSIX paths."""
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt")
@@ -105,11 +100,34 @@ def text_files(folder: Path) -> tuple[str, ...]:
     return tuple(files)
 
 
-def whole(path: str | Path) -> Part:
+def input_codec(encoding: str = "utf-8") -> str:
+    """The canonical name of ``encoding`` if records can be read in it (ASCII-compatible:
+    a line ends at byte ``\\n`` and a quote is byte ``"``), else a ``DataError``.
+
+    Examples
+    --------
+    >>> input_codec("Latin-1")
+    'iso8859-1'
+    """
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}") from None
+    try:
+        ascii_compatible = '\n\r",'.encode(codec) == b'\n\r",'
+    except (UnicodeError, LookupError):
+        ascii_compatible = False
+    if not ascii_compatible:
+        raise DataError(f"encoding {encoding!r} cannot be read line by line; convert the "
+                        "table to UTF-8 (e.g. iconv -f utf-16 -t utf-8)")
+    return codec
+
+
+def whole(path: str | Path, encoding: str = "utf-8") -> Part:
     """The whole input as one part (for reading it in one stream)."""
     kind = input_kind(path)
     files = text_files(Path(path)) if kind == "txt" else ()
-    return Part(str(path), kind, files=files)
+    return Part(str(path), kind, files=files, encoding=input_codec(encoding))
 
 
 def input_size(part: Part) -> int:
@@ -126,52 +144,89 @@ def input_size(part: Part) -> int:
 
 def iter_chunks(
     part: Part, text_column: str = "text", id_column: str | None = None,
-    label_column: str | None = None, chunk_rows: int = 1000,
+    label_column: str | None = None, chunk_rows: int = 1000, strict: bool = False,
 ) -> Iterator[RawChunk]:
-    """The rows of ``part``, in order, in chunks of at most ``chunk_rows``."""
+    """The rows of ``part``, in order, in chunks of at most ``chunk_rows``.
+
+    Parameters
+    ----------
+    part : Part
+        What to read (``whole(path)``, or one of ``plan_parts(path)``).
+    text_column, id_column, label_column : str
+        The columns (JSON fields) to read; ids and labels are optional.
+    chunk_rows : int
+        Rows per chunk at most.
+    strict : bool
+        Raise ``DataError`` on the first text that does not decode in the part's
+        encoding (naming the row and ``--encoding``), instead of an error row.
+
+    Yields
+    ------
+    RawChunk
+        Every row once, in order; a row that cannot be read has ``text=None`` and
+        an ``error``.
+    """
     readers = {"jsonl": _jsonl_chunks, "csv": _csv_chunks, "parquet": _parquet_chunks,
                "txt": _txt_chunks}
-    yield from readers[part.kind](part, text_column, id_column, label_column, chunk_rows)
+    chunks = readers[part.kind](part, text_column, id_column, label_column, chunk_rows)
+    if not strict:
+        yield from chunks
+        return
+    name = "UTF-8" if part.encoding == "utf-8" else part.encoding
+    prefixes = (f"text not {name} (", f"not {name} (")
+    for chunk in chunks:
+        for k, error in enumerate(chunk.errors):
+            if error is not None and error.startswith(prefixes):
+                where = (f"{part.path}/{chunk.ids[k]}" if part.kind == "txt"
+                         else f"{part.path}: row {chunk.first_row + k}")
+                raise DataError(f"{where}: not {name} ({error.split('(', 1)[-1]}; pass its "
+                                "encoding with --encoding (e.g. --encoding latin-1)")
+        yield chunk
 
 
-def _decode(value, what: str = "text") -> tuple[str | None, str | None]:
-    """(text, error) of a cell: bytes are decoded as UTF-8, other values made strings."""
+def _decode(value, what: str = "text", codec: str = "utf-8") -> tuple[str | None, str | None]:
+    """(text, error) of a cell: bytes are decoded with ``codec``, other values made strings."""
     if value is None:
         return "", None
     if isinstance(value, bytes):
         try:
-            return value.decode("utf-8"), None
+            return value.decode(codec), None
         except UnicodeDecodeError as exc:
-            return None, f"{what} not UTF-8 ({exc.reason} at byte {exc.start})"
+            name = "UTF-8" if codec == "utf-8" else codec
+            return None, f"{what} not {name} ({exc.reason} at byte {exc.start})"
     return value if isinstance(value, str) else str(value), None
 
 
-def _key(value) -> str | None:
+def _key(value, codec: str = "utf-8") -> str | None:
     """An id or label cell as a string (``None`` stays ``None``)."""
     if value is None:
         return None
     if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
+        return value.decode(codec, errors="replace")
     return value if isinstance(value, str) else str(value)
 
 
-def _parse_json_line(line: bytes, text_column, id_column, label_column):
+def _parse_json_line(line: bytes, text_column, id_column, label_column, codec="utf-8"):
     """(id, text, label, error, keys) of one JSONL line; ``keys`` is None if not an object."""
     if not line.strip():
         return None, None, None, "blank line", None
     try:
-        obj = json.loads(line)  # bytes: json detects UTF-8 and rejects invalid bytes
+        # UTF-8 bytes: json checks them itself; other codecs are decoded first
+        obj = json.loads(line if codec == "utf-8" else line.decode(codec))
     except UnicodeDecodeError as exc:
-        return None, None, None, f"not UTF-8 ({exc.reason} at byte {exc.start})", None
+        name = "UTF-8" if codec == "utf-8" else codec
+        return None, None, None, f"not {name} ({exc.reason} at byte {exc.start})", None
     except ValueError as exc:
         return None, None, None, f"invalid JSON ({getattr(exc, 'msg', exc)})", None
+    except RecursionError:  # nested deeper than the interpreter's stack
+        return None, None, None, "invalid JSON (nested too deeply)", None
     if not isinstance(obj, dict):
         return None, None, None, "not a JSON object", None
     row_id = _key(obj.get(id_column)) if id_column else None
     label = _key(obj.get(label_column)) if label_column else None
     if text_column not in obj:
         return row_id, None, label, f"no field {text_column!r}", obj.keys()
-    text, error = _decode(obj[text_column])
+    text, error = _decode(obj[text_column], codec=codec)
     return row_id, text, label, error, obj.keys()
 
 
@@ -186,8 +241,10 @@ def _jsonl_chunks(part, text_column, id_column, label_column, chunk_rows):
                 break
             position += len(line)
             chunk.consumed += len(line)
+            if position == len(line) and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]  # a byte-order mark opens the file
             row_id, text, label, error, keys = _parse_json_line(
-                line, text_column, id_column, label_column)
+                line, text_column, id_column, label_column, part.encoding)
             if keys is not None and not checked:
                 for name in (text_column, id_column, label_column):
                     if name:
@@ -230,43 +287,56 @@ class _Lines:
 
     A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Lines pushed back with
     ``push_back`` come first. Mid-record, the input ends at ``MAX_RECORD_BYTES``
-    (``ran_out`` is then set), so a quote that is never closed cannot swallow the file.
+    (``limited`` is then set, and ``_scan_record`` decides what the record is), so a
+    quote that is never closed cannot swallow the file.
     """
 
-    def __init__(self, source: Iterator[bytes]):
-        self.source = source
+    def __init__(self, source: Iterator[bytes], codec: str = "utf-8"):
+        self.source, self.codec = source, codec
         self.pending: list[bytes] = []
         self.taken: list[bytes] = []
-        self.size, self.ran_out, self.dirty = 0, False, False
+        self.size, self.ran_out, self.dirty, self.limited = 0, False, False, False
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
         if self.taken and self.size > MAX_RECORD_BYTES:
-            self.ran_out = True
+            self.ran_out = self.limited = True
             raise StopIteration
-        line = self.pending.pop() if self.pending else next(self.source, None)
+        line = self.next_raw()
         if line is None:
             self.ran_out = bool(self.taken)
             raise StopIteration
         self.taken.append(line)
         self.size += len(line)
-        try:
-            return line.decode("utf-8")
-        except UnicodeDecodeError:  # kept byte for byte: the cell's error names the byte
-            self.dirty = True
-            return line.decode("utf-8", "surrogateescape")
+        text, dirty = _decode_line(line, self.codec)
+        self.dirty = self.dirty or dirty
+        return text
 
-    def take(self) -> tuple[list[bytes], bool, bool]:
-        """The raw lines of the record just read, whether the input ran out in it, and
-        whether it holds bytes that are not UTF-8; then start the next record."""
-        taken, ran_out, dirty = self.taken, self.ran_out, self.dirty
-        self.taken, self.size, self.ran_out, self.dirty = [], 0, False, False
-        return taken, ran_out, dirty
+    def next_raw(self) -> bytes | None:
+        """The next raw line (pushed-back lines first), or ``None`` at the end."""
+        return self.pending.pop() if self.pending else next(self.source, None)
+
+    def take(self) -> tuple[list[bytes], bool, bool, bool]:
+        """The raw lines of the record just read, whether the input ran out in it, whether
+        it holds bytes that do not decode, and whether it stopped at ``MAX_RECORD_BYTES``;
+        then start the next record."""
+        taken, ran_out, dirty, limited = self.taken, self.ran_out, self.dirty, self.limited
+        self.taken, self.size, self.ran_out, self.dirty, self.limited = [], 0, False, False, False
+        return taken, ran_out, dirty, limited
 
     def push_back(self, lines: list[bytes]) -> None:
         self.pending.extend(reversed(lines))
+
+
+def _decode_line(line: bytes, codec: str) -> tuple[str, bool]:
+    """A line's text, and whether it holds bytes that do not decode (kept byte for byte:
+    the cell's error then names the byte)."""
+    try:
+        return line.decode(codec), False
+    except UnicodeDecodeError:
+        return line.decode(codec, "surrogateescape"), True
 
 
 def _split_lines(handle, start: int, stop: int | None) -> Iterator[bytes]:
@@ -284,19 +354,24 @@ def _split_lines(handle, start: int, stop: int | None) -> Iterator[bytes]:
             yield line
 
 
-def _csv_records(lines: Iterator[bytes], width: int | None):
-    """(size in bytes, fields, error, dirty) of each CSV record, in order.
+def _csv_records(open_lines: Callable[[int], Iterator[bytes]], start: int, width: int | None,
+                 codec: str = "utf-8"):
+    """(size in bytes, fields, error, dirty) of each CSV record from byte ``start``, in order.
 
-    A blank line gives no fields and no error. A record that spans lines must be
-    well formed (RFC 4180: nothing but a separator after a closing quote, every quote
-    closed); if not, only its first line is taken as the record, an error with an
-    unbalanced quote, and reading resumes on the next line, so a stray quote costs
-    one row, not the rows after it. A one-line record is read leniently, as other
-    CSV readers do (``"ab"c`` is ``abc``). A record without ``width`` fields is an error.
+    ``open_lines(offset)`` gives the input's lines from a byte offset. A blank line
+    gives no fields and no error. A record that spans lines must be well formed (RFC
+    4180: nothing but a separator after a closing quote, every quote closed); if not,
+    only its first line is taken as the record, an error with an unbalanced quote,
+    and reading resumes on the next line, so a stray quote costs one row, not the rows
+    after it. A one-line record is read leniently, as other CSV readers do (``"ab"c``
+    is ``abc``). A record without ``width`` fields is an error. A record longer than
+    ``MAX_RECORD_BYTES`` is scanned ahead: a well-formed one is one row (read if it
+    fits in ``MAX_RECORD_BYTES + MAX_LOOKAHEAD_BYTES``, else an error row).
     """
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
-    feed = _Lines(lines)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES + MAX_LOOKAHEAD_BYTES))
+    feed = _Lines(open_lines(start), codec)
     reader = csv.reader(feed, strict=True)
+    position = start
     while True:
         try:
             fields, error = next(reader), None
@@ -304,38 +379,135 @@ def _csv_records(lines: Iterator[bytes], width: int | None):
             return
         except csv.Error as exc:
             fields, error = None, str(exc)
-        taken, ran_out, dirty = feed.take()
-        if error is not None or ran_out:
+        taken, ran_out, dirty, limited = feed.take()
+        size = sum(map(len, taken))
+        if limited:
+            reader = csv.reader(feed, strict=True)
+            legal, ahead, scanned, dropped = _scan_record(taken, feed, width)
+            if legal and not dropped:
+                size += scanned
+                fields, error, dirty = _parse_record(taken + ahead, codec)
+            elif legal:
+                size += scanned
+                fields, error = None, (f"longer than "
+                                       f"{(MAX_RECORD_BYTES + MAX_LOOKAHEAD_BYTES) >> 20} MiB")
+            else:
+                if dropped:  # the lines scanned were not kept: read them again
+                    feed.source = open_lines(position + len(taken[0]))
+                    feed.pending = []
+                else:
+                    feed.push_back(taken[1:] + ahead)
+                taken, size, error = taken[:1], len(taken[0]), "unbalanced quote"
+        elif error is not None or ran_out:
             reader = csv.reader(feed, strict=True)  # a fresh start on the next line
             if len(taken) > 1 or ran_out:
                 feed.push_back(taken[1:])
-                taken, error = taken[:1], "unbalanced quote"
+                taken, size, error = taken[:1], len(taken[0]), "unbalanced quote"
             else:
-                fields, error = _lenient(taken[0])
+                fields, error = _lenient(taken[0], codec)
         if error is None and fields and width is not None and len(fields) != width:
             n = len(fields)
             error = f"{n} field{'s' * (n != 1)}, the header has {width}"
         if error is not None:
             fields, error = None, f"malformed CSV record ({error})"
-        yield sum(map(len, taken)), fields, error, dirty
+        position += size
+        yield size, fields, error, dirty
 
 
-def _lenient(line: bytes) -> tuple[list[str] | None, str | None]:
+def _scan_record(taken: list[bytes], feed: _Lines, width: int | None):
+    """Follow a record past ``MAX_RECORD_BYTES`` without parsing it into memory.
+
+    Returns ``(legal, ahead, scanned, dropped)``: whether it ends well formed (every
+    quote closed, a separator or the line's end after each closing quote, ``width``
+    fields) within ``MAX_SCAN_BYTES``, the lines read beyond ``taken`` (kept up to
+    ``MAX_LOOKAHEAD_BYTES``; ``dropped`` if more were read), and their size in bytes.
+    """
+    ahead: list[bytes] = []
+    state = {"quoted": False, "start": True, "fields": 1}
+    scanned, dropped, kept = 0, False, 0
+    for line in taken:
+        if _scan_line(line, state, width) is not None:  # csv.reader did not end it here
+            return False, ahead, scanned, dropped
+    while scanned <= MAX_SCAN_BYTES:
+        more = feed.next_raw()
+        if more is None:
+            return False, ahead, scanned, dropped
+        scanned += len(more)
+        if not dropped and kept + len(more) <= MAX_LOOKAHEAD_BYTES:
+            ahead.append(more)
+            kept += len(more)
+        else:
+            dropped, ahead = True, []
+        end = _scan_line(more, state, width)
+        if end is not None:
+            return end, ahead, scanned, dropped
+    return False, ahead, scanned, dropped
+
+
+def _scan_line(line: bytes, state: dict, width: int | None) -> bool | None:
+    """Advance the quote state over one line: ``None`` if the record goes on after it,
+    else whether it ended well formed."""
+    n = len(line)
+    body = n - (2 if line.endswith(b"\r\n") else 1 if line.endswith((b"\n", b"\r")) else 0)
+    i = 0
+    while True:
+        if state["quoted"]:
+            j = line.find(b'"', i, body)
+            if j < 0:
+                return None  # the line break is inside the quotes
+            if line[j + 1:j + 2] == b'"':
+                i = j + 2
+                continue
+            state["quoted"], i = False, j + 1
+            if i < body and line[i:i + 1] != b",":
+                return False  # something after a closing quote
+            continue
+        if i >= body:
+            break
+        if state["start"] and line[i:i + 1] == b'"':
+            state["quoted"], state["start"], i = True, False, i + 1
+            continue
+        j = line.find(b",", i, body)
+        if j < 0:
+            break
+        state["fields"] += 1
+        state["start"], i = True, j + 1
+    return width is None or state["fields"] == width
+
+
+def _parse_record(lines: list[bytes], codec: str):
+    """(fields, error, dirty) of one well-formed record from its raw lines."""
+    decoded = [_decode_line(line, codec) for line in lines]
+    try:
+        fields = next(csv.reader([text for text, _ in decoded], strict=True), [])
+    except csv.Error as exc:
+        return None, str(exc), False
+    return fields, None, any(dirty for _, dirty in decoded)
+
+
+def _lenient(line: bytes, codec: str = "utf-8") -> tuple[list[str] | None, str | None]:
     """(fields, error) of one CSV line read as leniently as the csv module can."""
     try:
-        return next(csv.reader([line.decode("utf-8", "surrogateescape")]), []), None
+        return next(csv.reader([line.decode(codec, "surrogateescape")]), []), None
     except csv.Error as exc:
         return None, str(exc)
 
 
-def _csv_header(path: str) -> tuple[list[str], int]:
+def _file_lines(path: str, stop: int | None = None):
+    """``open_lines`` for ``_csv_records``, over an open file, and the file to close."""
+    handle = open(path, "rb")  # noqa: SIM115
+    return (lambda offset: _split_lines(handle, offset, stop)), handle
+
+
+def _csv_header(path: str, codec: str = "utf-8") -> tuple[list[str], int]:
     """The column names of a CSV file and the size of its header record in bytes."""
     offset = 0
-    with open(path, "rb") as handle:
-        for size, fields, error, _ in _csv_records(_split_lines(handle, 0, None), None):
+    open_lines, handle = _file_lines(path)
+    with handle:
+        for size, fields, error, _ in _csv_records(open_lines, 0, None, codec):
             offset += size  # blank lines before the header included
             if fields:
-                names = [name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                names = [name.encode(codec, "surrogateescape").decode(codec, "replace")
                          for name in fields]
                 return [names[0].removeprefix("\ufeff")] + names[1:], offset
             if error:
@@ -350,13 +522,14 @@ def _check_columns(path: str, names: list[str], columns) -> None:
                             f"{', '.join(names) or 'none'}")
 
 
-def _raw(value: str, dirty: bool) -> str | bytes:
-    """A CSV cell as read: its bytes if its record holds bytes that are not UTF-8."""
-    return value.encode("utf-8", "surrogateescape") if dirty else value
+def _raw(value: str, dirty: bool, codec: str = "utf-8") -> str | bytes:
+    """A CSV cell as read: its bytes if its record holds bytes that do not decode."""
+    return value.encode(codec, "surrogateescape") if dirty else value
 
 
 def _csv_chunks(part, text_column, id_column, label_column, chunk_rows):
-    names, header_size = _csv_header(part.path)
+    codec = part.encoding
+    names, header_size = _csv_header(part.path, codec)
     _check_columns(part.path, names, (text_column, id_column, label_column))
     text_at = names.index(text_column)
     id_at = names.index(id_column) if id_column else None
@@ -364,19 +537,20 @@ def _csv_chunks(part, text_column, id_column, label_column, chunk_rows):
     start = max(part.start, header_size)
     chunk = RawChunk(part.first_row, labels=[] if label_column else None,
                      consumed=start - part.start)
-    with open(part.path, "rb") as handle:
-        for size, fields, error, dirty in _csv_records(
-                _split_lines(handle, start, part.stop), len(names)):
+    open_lines, handle = _file_lines(part.path, part.stop)
+    with handle:
+        for size, fields, error, dirty in _csv_records(open_lines, start, len(names), codec):
             chunk.consumed += size
             if fields == []:  # a blank line is not a row
                 continue
             if fields is None:
                 _append(chunk, None, None, error)
             else:
-                text, error = _decode(_raw(fields[text_at], dirty))
-                _append(chunk, None if id_at is None else _key(_raw(fields[id_at], dirty)),
-                        text, error,
-                        None if label_at is None else _key(_raw(fields[label_at], dirty)))
+                text, error = _decode(_raw(fields[text_at], dirty, codec), codec=codec)
+                _append(chunk, None if id_at is None
+                        else _key(_raw(fields[id_at], dirty, codec), codec),
+                        text, error, None if label_at is None
+                        else _key(_raw(fields[label_at], dirty, codec), codec))
             if len(chunk) >= chunk_rows:
                 yield chunk
                 chunk = RawChunk(chunk.first_row + len(chunk),
@@ -404,7 +578,7 @@ def _parquet_chunks(part, text_column, id_column, label_column, chunk_rows):
         labels = batch.column(label_column).to_pylist() if label_column else None
         chunk = RawChunk(row, labels=[] if label_column else None, consumed=len(texts))
         for k, value in enumerate(texts):
-            text, error = _decode(value)
+            text, error = _decode(value, codec=part.encoding)
             _append(chunk, _key(ids[k]), text, error,
                     _key(labels[k]) if labels is not None else None)
         row += len(chunk)
@@ -417,7 +591,9 @@ def _txt_chunks(part, text_column, id_column, label_column, chunk_rows):
     chunk = RawChunk(part.first_row)
     for name in part.files[part.start:stop]:
         try:
-            text, error = _decode((folder / name).read_bytes())
+            text, error = _decode((folder / name).read_bytes(), codec=part.encoding)
+            if text is not None:
+                text = text.removeprefix("\ufeff")  # a byte-order mark is not text
         except OSError as exc:
             text, error = None, f"unreadable ({exc.strerror})"
         _append(chunk, name, text, error)
@@ -430,12 +606,13 @@ def _txt_chunks(part, text_column, id_column, label_column, chunk_rows):
 
 
 def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1000,
-               text_column: str = "text") -> list[Part]:
+               text_column: str = "text", encoding: str = "utf-8") -> list[Part]:
     """Split an input into parts of about ``part_bytes`` (or row groups, or files),
     each knowing the row number it starts at, so they can be read independently."""
-    base = whole(path)
+    base = whole(path, encoding)
     if base.kind == "txt":
-        return [Part(base.path, "txt", first_row=lo, files=base.files[lo:lo + part_files])
+        return [Part(base.path, "txt", first_row=lo, files=base.files[lo:lo + part_files],
+                     encoding=base.encoding)
                 for lo in range(0, len(base.files), part_files)]
     if base.kind == "parquet":
         import pyarrow.parquet as pq
@@ -443,32 +620,36 @@ def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1
         meta = pq.ParquetFile(base.path).metadata
         parts, row = [], 0
         for group in range(meta.num_row_groups):
-            parts.append(Part(base.path, "parquet", group, group + 1, row))
+            parts.append(Part(base.path, "parquet", group, group + 1, row,
+                              encoding=base.encoding))
             row += meta.row_group(group).num_rows
         return parts or [base]
     if base.kind == "csv":
-        return _csv_parts(base.path, part_bytes, text_column)
+        return _csv_parts(base.path, part_bytes, text_column, base.encoding)
     bounds = _record_bounds(base.path, part_bytes)
     rows = [_count_lines(base.path, lo, hi) for lo, hi in bounds]
     starts = [sum(rows[:i]) for i in range(len(rows))]
-    return [Part(base.path, base.kind, lo, hi, first) for (lo, hi), first in zip(bounds, starts)]
+    return [Part(base.path, base.kind, lo, hi, first, encoding=base.encoding)
+            for (lo, hi), first in zip(bounds, starts)]
 
 
-def _csv_parts(path: str, part_bytes: int, text_column: str) -> list[Part]:
+def _csv_parts(path: str, part_bytes: int, text_column: str,
+               codec: str = "utf-8") -> list[Part]:
     """Parts of about ``part_bytes`` that start on records as the CSV reader finds them
     (malformed ones included), with their first row numbers."""
-    names, start = _csv_header(path)
+    names, start = _csv_header(path, codec)
     _check_columns(path, names, (text_column,))
     parts, low, first, row, position = [], start, 0, 0, start
-    with open(path, "rb") as handle:
-        for size, fields, _, _ in _csv_records(_split_lines(handle, start, None), len(names)):
+    open_lines, handle = _file_lines(path)
+    with handle:
+        for size, fields, _, _ in _csv_records(open_lines, start, len(names), codec):
             if position - low >= part_bytes:
-                parts.append(Part(path, "csv", low, position, first))
+                parts.append(Part(path, "csv", low, position, first, encoding=codec))
                 low, first = position, row
             position += size
             row += fields != []
     if position > low or not parts:
-        parts.append(Part(path, "csv", low, position, first))
+        parts.append(Part(path, "csv", low, position, first, encoding=codec))
     return parts
 
 
@@ -510,85 +691,3 @@ def _count_lines(path: str, start: int, stop: int) -> int:
             count += block.count(b"\n")
             last, left = block[-1:], left - len(block)
     return count + (last != b"\n")
-
-
-def output_schema(labels: tuple[str, ...]):
-    """The columns of a prediction row; the same for every format and engine."""
-    import pyarrow as pa
-
-    return pa.schema(
-        [("row", pa.int64()), ("id", pa.string()), ("sentence", pa.int64()),
-         ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
-         ("label", pa.string()), ("confidence", pa.float64())]
-        + [(f"p_{label}", pa.float64()) for label in labels]
-        + [("error", pa.string())]
-    )
-
-
-def temporary_path(path: Path) -> Path:
-    """A sibling of ``path`` to write to before renaming: never a half file under ``path``."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-class PredictionWriter:
-    """Writes record batches to a JSONL, CSV or Parquet file, atomically.
-
-    Use as a context manager: the rows go to a temporary sibling file that is
-    renamed to ``path`` only when the block ends without an error.
-    """
-
-    def __init__(self, path: str | Path, schema):
-        self.path, self.schema = Path(path), schema
-        self.kind = output_kind(self.path)
-        self.rows = 0
-        self._tmp = temporary_path(self.path)
-        self._writer: Any = None
-        self._handle: Any = None
-        self._pending: list = []
-
-    def __enter__(self) -> PredictionWriter:
-        import pyarrow.csv as pcsv
-        import pyarrow.parquet as pq
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.kind == "parquet":
-            self._writer = pq.ParquetWriter(self._tmp, self.schema)
-        elif self.kind == "csv":
-            self._writer = pcsv.CSVWriter(self._tmp, self.schema)
-        else:
-            self._handle = open(self._tmp, "w", encoding="utf-8")  # noqa: SIM115
-        return self
-
-    def write(self, batch) -> None:
-        """Append one record batch (in the writer's schema)."""
-        self.rows += batch.num_rows
-        if self.kind == "jsonl":
-            dumps = json.dumps
-            self._handle.write("".join(dumps(row, ensure_ascii=False) + "\n"
-                                       for row in batch.to_pylist()))
-        elif self.kind == "csv":
-            self._writer.write_batch(batch)
-        else:
-            self._pending.append(batch)
-            if sum(b.num_rows for b in self._pending) >= PARQUET_ROW_GROUP:
-                self._flush()
-
-    def _flush(self) -> None:
-        import pyarrow as pa
-
-        if self._pending:
-            self._writer.write_table(pa.Table.from_batches(self._pending, self.schema))
-            self._pending = []
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if self.kind == "parquet" and exc_type is None:
-                self._flush()
-            for closable in (self._writer, self._handle):
-                if closable is not None:
-                    closable.close()
-        finally:
-            if exc_type is None:
-                os.replace(self._tmp, self.path)
-            else:
-                self._tmp.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from classifier.reports.tables import colour
+from classifier.reports.palette import colour
 from classifier.tfidf.explain import Contribution, Explanation, LabelScore, ModelFeatures
 
 _T = TypeVar("_T")

@@ -1,4 +1,4 @@
-"""Label colours for HTML and plots, matching the terminal's (``report.COLOURS``)."""
+"""Label colours, defined once: for the terminal (rich colour names), HTML and plots."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ LABEL_COLOURS: dict[str, tuple[str, str]] = {
 }
 _OTHERS = [("#6b7280", "#e5e7eb"), ("#0e7c86", "#d3eef0"), ("#b4541a", "#f8e1d3"),
            ("#5b4db5", "#e4e0f7")]
+#: rich colour names for the terminal, matching the strong colours above
+TERMINAL_COLOURS = {
+    "factual_report": "green",
+    "official_claim": "blue",
+    "speculation": "magenta",
+    "analysis": "yellow",
+}
 EMOJI = {"factual_report": "🟩", "official_claim": "🟦", "speculation": "🟪", "analysis": "🟨"}
 
 
@@ -29,3 +36,12 @@ def label_colours(labels) -> dict[str, tuple[str, str]]:
             out[label] = _OTHERS[k % len(_OTHERS)]
             k += 1
     return out
+
+
+def colour(label: str | None) -> str:
+    """The terminal colour of ``label`` (rich markup); white for none or an unknown one.
+
+    >>> colour("analysis"), colour(None)
+    ('yellow', 'white')
+    """
+    return TERMINAL_COLOURS.get(label or "", "white")

@@ -1,79 +1,121 @@
-"""Rendering results for people (rich tables) and machines (JSON, JSONL, CSV rows).
+"""Rendering results for people (rich tables) and machines (the JSON document list).
+
+JSONL and CSV rows are written by ``classifier.batch.writer``, one row schema for all.
 
 Takes the library's dataclasses and returns strings or rich renderables; prints nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from classifier.evaluation import EvaluationReport
-from classifier.prediction import ArticlePrediction, LabelShare
-
-COLOURS = {
-    "factual_report": "green",
-    "official_claim": "blue",
-    "speculation": "magenta",
-    "analysis": "yellow",
-}
+from classifier.prediction import ArticlePrediction, LabelShare, summarize
+from classifier.reports.palette import colour
 
 
-def colour(label: str | None) -> str:
-    return COLOURS.get(label or "", "white")
-
-
-def prediction_rows(doc_id: str, article: ArticlePrediction) -> list[dict]:
-    """One flat row per sentence: id, position, offsets, label and probabilities."""
-    rows = []
+def prediction_rows(doc_id: str, article: ArticlePrediction, row: int = 0) -> list[dict]:
+    """An article's sentences as prediction rows (the columns of
+    ``classifier.batch.rows.output_schema``); an article without a sentence is one
+    error row, so no input disappears."""
+    out = []
     for index, p in enumerate(article.sentences):
-        row = {
-            "id": doc_id,
-            "sentence": index,
-            "start": p.start,
-            "end": p.end,
-            "text": p.text,
-            "label": p.label,
-            "confidence": round(p.confidence, 6) if p.label else None,
-        }
+        item: dict = {"row": row, "id": doc_id, "sentence": index, "start": p.start,
+                      "end": p.end, "text": p.text, "label": p.label,
+                      "confidence": round(p.confidence, 6) if p.label else None}
         for label in article.labels:
             value = p.probabilities.get(label)
-            row[f"p_{label}"] = round(value, 6) if value is not None else None
-        row["error"] = p.error
-        rows.append(row)
-    return rows
-
-
-def summary_dict(shares: list[LabelShare]) -> dict:
-    return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
+            item[f"p_{label}"] = round(value, 6) if value is not None else None
+        item["error"] = p.error
+        out.append(item)
+    if not out:
+        out.append({"row": row, "id": doc_id, "sentence": None, "start": None, "end": None,
+                    "text": article.text, "label": None, "confidence": None,
+                    **{f"p_{label}": None for label in article.labels}, "error": "empty text"})
+    return out
 
 
 def as_json(docs: list[tuple[str, ArticlePrediction]]) -> str:
-    """All documents, each with its sentences and label summary, as one JSON array."""
-    payload = [
-        {
-            "id": doc_id,
-            "summary": summary_dict(article.summary),
-            "sentences": prediction_rows(doc_id, article),
-        }
-        for doc_id, article in docs
-    ]
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    """Documents, each with its sentences (prediction rows) and label summary, as one
+    JSON array (``rows_as_json`` of their rows)."""
+    labels = docs[0][1].labels if docs else ()
+    rows = [r for k, (doc_id, article) in enumerate(docs)
+            for r in prediction_rows(doc_id, article, k)]
+    return rows_as_json(rows, labels)
+
+
+class _Listed:
+    """Row dicts as the batch writer takes rows."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows, self.num_rows = rows, len(rows)
+
+    def to_pylist(self) -> list[dict]:
+        return self.rows
+
+
+def _write(rows: list[dict], kind: str) -> str:
+    import io
+
+    from classifier.batch import write_rows
+
+    if not rows:
+        return ""
+    labels = tuple(k[2:] for k in rows[0] if k.startswith("p_"))
+    sink = io.BytesIO()
+    write_rows(iter([_Listed(rows)]), sink, kind, labels)
+    return sink.getvalue().decode("utf-8")
 
 
 def as_jsonl(rows: list[dict]) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    """Prediction rows as JSON Lines, as ``predict --format jsonl`` writes them."""
+    return _write(rows, "jsonl")
 
 
 def as_csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Prediction rows as CSV, as ``predict --format csv`` writes them (``""``: no rows)."""
+    return _write(rows, "csv")
+
+
+def rows_as_json(rows: list[dict], labels: tuple[str, ...] = ()) -> str:
+    """Prediction rows (``classifier.batch.rows``) grouped by input row, as one JSON array
+    of ``{"id", "row", "summary", "sentences": [rows]}``.
+
+    >>> print(rows_as_json([{"row": 0, "id": "1", "label": "analysis"}], ("analysis",)))
+    [
+      {
+        "id": "1",
+        "row": 0,
+        "summary": {
+          "analysis": {
+            "count": 1,
+            "share": 1.0
+          }
+        },
+        "sentences": [
+          {
+            "row": 0,
+            "id": "1",
+            "label": "analysis"
+          }
+        ]
+      }
+    ]
+    """
+    docs: list[dict] = []
+    for row in rows:
+        if not docs or docs[-1]["row"] != row["row"]:
+            docs.append({"id": row["id"], "row": row["row"], "summary": {}, "sentences": []})
+        docs[-1]["sentences"].append(row)
+    for doc in docs:
+        doc["summary"] = summary_dict(summarize([r["label"] for r in doc["sentences"]],
+                                                tuple(labels)))
+    return json.dumps(docs, ensure_ascii=False, indent=2)
+
+
+def summary_dict(shares: list[LabelShare]) -> dict:
+    """``{label: {"count", "share"}}`` of label shares."""
+    return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
 
 
 def predictions_table(doc_id: str, article: ArticlePrediction):

@@ -1,0 +1,101 @@
+"""Texts given on the command line, in text files or on stdin, as one chunk of rows.
+
+The decoding of ``predict``'s texts lives here, once: an argument, a ``--file`` and
+stdin are decoded with the one ``encoding`` the user gave (a UTF-8 byte-order mark
+is dropped), and a text that does not decode is one clear ``DataError``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from classifier.data.records import RawChunk
+from classifier.errors import DataError
+
+
+def decode(raw: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Text of ``raw`` in ``encoding`` (a UTF-8 byte-order mark is dropped).
+
+    Raises
+    ------
+    DataError
+        One line naming ``name`` and suggesting ``--encoding``.
+
+    Examples
+    --------
+    >>> decode(b"caf\\xe9", "a.txt", "latin-1")
+    'café'
+    """
+    try:
+        text = raw.decode(encoding)
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        shown = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+        raise DataError(
+            f"{name}: not {shown} ({exc.reason} at byte {exc.start}); "
+            "pass its encoding with --encoding (e.g. --encoding latin-1)"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def decode_argument(text: str, name: str, encoding: str = "utf-8") -> str:
+    """An argument as typed: bytes the shell passed that were not UTF-8 reach Python as
+    lone surrogates (PEP 383); decode them with ``encoding`` instead."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    try:
+        raw = text.encode(sys.getfilesystemencoding(), "surrogateescape")
+    except UnicodeEncodeError:  # surrogates that did not come from the shell's bytes
+        raise DataError(f"{name}: not valid Unicode text (lone surrogates)") from None
+    return decode(raw, name, encoding)
+
+
+def texts_chunk(
+    texts: Sequence[str] = (), files: Sequence[Path] = (), stdin: bytes | str | None = None,
+    encoding: str = "utf-8",
+) -> RawChunk:
+    """One chunk of rows: each text argument (id ``1``, ``2``, ...), then each file
+    (its path as id), then stdin (id ``stdin``), in that order.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Texts as given on the command line.
+    files : sequence of Path
+        Plain-text files, read whole.
+    stdin : bytes or str, optional
+        What was read from standard input.
+    encoding : str
+        Encoding of the files, stdin and undecodable argument bytes.
+
+    Examples
+    --------
+    >>> texts_chunk(["Prices may rise.", ""]).ids
+    ['1', '2']
+    """
+    chunk = RawChunk(0)
+    for i, text in enumerate(texts):
+        _add(chunk, str(i + 1), decode_argument(text, f"argument {i + 1}", encoding))
+    for path in files:
+        try:
+            raw = Path(path).read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise DataError(f"{path}: is a folder, expected a text file") from None
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read ({exc.strerror})") from None
+        _add(chunk, str(path), decode(raw, str(path), encoding))
+    if stdin is not None:
+        _add(chunk, "stdin", stdin if isinstance(stdin, str) else decode(stdin, "stdin",
+                                                                          encoding))
+    return chunk
+
+
+def _add(chunk: RawChunk, row_id: str, text: str) -> None:
+    chunk.ids.append(row_id)
+    chunk.texts.append(text)
+    chunk.errors.append(None)
