@@ -36,7 +36,6 @@ input order: an empty or unreadable row is an error row, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
