@@ -19,6 +19,10 @@ app = typer.Typer(
 )
 
 
+# help panels shared by the commands
+INPUT, MODEL, OUTPUT, CHECKS = "Input", "Model", "Output", "Data checks"
+
+
 class OutputFormat(str, Enum):
     table = "table"
     json = "json"
@@ -26,6 +30,29 @@ class OutputFormat(str, Enum):
     csv = "csv"
     html = "html"
     markdown = "markdown"
+
+
+class ReportFormat(str, Enum):
+    """What ``evaluate`` and ``explain`` print: tables for people, or JSON."""
+
+    table = "table"
+    json = "json"
+
+
+ReportFormatOption = Annotated[
+    ReportFormat | None,
+    typer.Option("--format", metavar="FORMAT", rich_help_panel=OUTPUT,
+                 help="table (default) or json."),
+]
+# the old spelling of --format json, kept hidden for one release
+JsonAlias = Annotated[bool, typer.Option("--json", hidden=True)]
+
+
+def report_format(value: ReportFormat | None, as_json: bool) -> ReportFormat:
+    """``--format``, or ``json`` from the old ``--json`` flag."""
+    if as_json and value is ReportFormat.table:
+        raise ClassifierError("--json is the old spelling of --format json; give only --format")
+    return ReportFormat.json if as_json else (value or ReportFormat.table)
 
 
 def make_console(stderr: bool = False):
@@ -65,6 +92,20 @@ def main(
     Labels follow the project's guide (LABELS.md). A default model ships with the
     package, so `classifier predict "..."` works right after install.
     """
+
+
+def examples(*lines: str) -> str:
+    """A command's epilog: its examples, one a paragraph (the help keeps them apart)."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
+def pick(value, alias, name: str, old: str):
+    """The value of an option given under its name or its old, hidden spelling (kept
+    for one release); both at once is an error."""
+    if alias is not None and value is not None and alias != value:
+        raise ClassifierError(f"{old} is the old name of {name}; give only {name}")
+    return alias if value is None else value
+
 
 
 def examples(*lines: str) -> str:

@@ -9,37 +9,51 @@ from typing import Annotated
 import typer
 
 from classifier.cli._app import (
+    INPUT,
+    OUTPUT,
     EncodingOption,
+    JsonAlias,
+    LabelColumn,
     ModelOption,
+    ReportFormat,
+    ReportFormatOption,
     SafeOption,
     TextColumn,
     app,
     clean_errors,
+    examples,
     make_console,
+    report_format,
 )
 
 
-@app.command("evaluate")
+@app.command("evaluate", epilog=examples(
+    "classifier evaluate --data data/test.jsonl",
+    "classifier evaluate --model models/mine --data test.csv --format json",
+    "classifier evaluate --data data/test.jsonl --report report/",
+))
 def evaluate_cli(
     data: Annotated[
-        list[str], typer.Option("--data", "-d", help="Labeled CSV, JSONL or Parquet file(s).")
+        list[str], typer.Option("--data", "-d", metavar="FILE", rich_help_panel=INPUT,
+                                help="Labeled CSV, JSONL or Parquet file(s).")
     ],
     model: ModelOption = None,
     text_column: TextColumn = "text",
-    label_column: Annotated[str, typer.Option(help="Column holding the label.")] = "label",
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the figures as JSON instead of tables.")
-    ] = False,
+    label_column: LabelColumn = "label",
+    encoding: EncodingOption = "utf-8",
+    output_format: ReportFormatOption = None,
     report_dir: Annotated[
         Path | None,
-        typer.Option("--report", help="Also write an HTML report with plots, and its figures "
-                     "as JSON, into this folder (needs the plot extra)."),
+        typer.Option("--report", metavar="FOLDER", rich_help_panel=OUTPUT,
+                     help="Also write an HTML report with plots, and its figures as JSON, "
+                     "into this folder (needs the plot extra)."),
     ] = None,
     topic_column: Annotated[
-        str, typer.Option(help="Column of topics for the report's errors per topic, if any.")
+        str, typer.Option(metavar="NAME", rich_help_panel=OUTPUT,
+                          help="Column of topics for the report's errors per topic, if any.")
     ] = "topic",
-    encoding: EncodingOption = "utf-8",
     safe: SafeOption = False,
+    as_json: JsonAlias = False,
 ) -> None:
     """Score a model on labeled data: per-class P/R/F1, macro-F1, accuracy, confusion."""
     from classifier.cli._progress import progress_bar
@@ -50,6 +64,7 @@ def evaluate_cli(
 
     err = make_console(stderr=True)
     with clean_errors():
+        as_json = report_format(output_format, as_json) is ReportFormat.json
         if report_dir is not None:
             from classifier.reports.evaluation_report import check_report_folder
             from classifier.reports.plots import require_matplotlib

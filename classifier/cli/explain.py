@@ -8,7 +8,19 @@ from typing import Annotated
 
 import typer
 
-from classifier.cli._app import ModelOption, SafeOption, app, clean_errors, make_console
+from classifier.cli._app import (
+    OUTPUT,
+    JsonAlias,
+    ModelOption,
+    ReportFormat,
+    ReportFormatOption,
+    SafeOption,
+    app,
+    clean_errors,
+    examples,
+    make_console,
+    report_format,
+)
 
 
 class FeatureKind(str, Enum):
@@ -17,7 +29,11 @@ class FeatureKind(str, Enum):
     cue = "cue"
 
 
-@app.command("explain")
+@app.command("explain", epilog=examples(
+    'classifier explain "Analysts say the ruling may slow the merger."',
+    'classifier explain "Prices may rise." --top 5 --format json',
+    "classifier explain --top 25 --kind cue",
+))
 def explain_cli(
     text: Annotated[
         str | None,
@@ -27,17 +43,18 @@ def explain_cli(
     model: ModelOption = None,
     top: Annotated[
         int | None,
-        typer.Option(min=1, help="Features per label \\[default: 10 for a sentence, 25 "
-                     "for the model]."),
+        typer.Option(min=1, metavar="N", rich_help_panel=OUTPUT,
+                     help="Features per label \\[default: 10 for a sentence, 25 for the "
+                     "model]."),
     ] = None,
     kind: Annotated[
         list[FeatureKind] | None,
-        typer.Option("--kind", help="Model view: only these feature kinds (repeat)."),
+        typer.Option("--kind", metavar="KIND", rich_help_panel=OUTPUT,
+                     help="Model view: only these feature kinds: word, char, cue (repeat)."),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the explanation as JSON instead of tables.")
-    ] = False,
+    output_format: ReportFormatOption = None,
     safe: SafeOption = False,
+    as_json: JsonAlias = False,
 ) -> None:
     """Show which features (words, character n-grams, cues) push a sentence toward each
     label, with their weights; without a sentence, each label's strongest features."""
@@ -45,6 +62,7 @@ def explain_cli(
     from classifier.reports.explain_view import explanation_tables, top_features_tables
 
     with clean_errors():
+        as_json = report_format(output_format, as_json) is ReportFormat.json
         loaded = load_model(model, safe=safe)
         if text is None:
             kinds = tuple(k.value for k in kind) if kind else None
