@@ -108,22 +108,6 @@ def pick(value, alias, name: str, old: str):
 
 
 
-def examples(*lines: str) -> str:
-    """A command's epilog: its examples, one a paragraph (the help keeps them apart)."""
-    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
-
-
-def pick(value, alias, name: str, old: str):
-    """The value of an option given under its name or its old, hidden spelling (kept
-    for one release); both at once is an error."""
-    if alias is not None and value is not None and alias != value:
-        raise ClassifierError(f"{old} is the old name of {name}; give only {name}")
-    return alias if value is None else value
-
-
-# help panels shared by the commands
-INPUT, MODEL, OUTPUT, CHECKS = "Input", "Model", "Output", "Data checks"
-
 ModelOption = Annotated[
     str | None,
     typer.Option("--model", "-m", metavar="MODEL", rich_help_panel=MODEL,
