@@ -24,12 +24,13 @@ from importlib import resources
 
 from classifier.text.cues import lexicons as cue_lexicons
 
+_EXPERT_SUFFIXES = ("ologist", "ologists", "ician", "icians", "ographer", "ographers")
 #: the source kinds, in the order reports list them
 KINDS = ("official", "commentator", "private", "unnamed")
 
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|St|Rep|Sen|Gov|Gen|Lt|Col|Prof|Jr|Sr|Rev|Sgt|Capt|Supt|Det|Inc|Corp|Ltd|Co|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\."  # noqa: E501
 _TOKEN = re.compile(
-    rf"{_TITLES}|(?:[A-Za-z]\.){{2,}}|[A-Za-z0-9\u00c0-\u024f\ufffd](?:[\w'’&.\u00c0-\u024f\ufffd-]*[\w\ufffd])?|\S",
+    rf"{_TITLES}|(?:[A-Za-z]\.){{2,}}|[A-Za-z0-9\u00c0-\u024f\ufffd](?:[\w'’&.\u00c0-\u024f\ufffd-]*[\w\ufffd])?(?:(?<=s)['’](?!\w))?|\S",
 )
 _OPEN = frozenset("“")
 _CLOSE = frozenset("”")
@@ -148,6 +149,9 @@ def _backward_np(toks: list[_Tok], j: int) -> tuple[int, int] | None:
             break
         # a capitalised word inside the sentence is a name ("Mrs May", "Northern")
         proper = t.cap and k > 0 and toks[k - 1].text not in _SENTENCE_OPENERS and t.low != "i"
+        if t.low == "to" and i is not None and k and toks[k - 1].low in ("close", "next"):
+            k -= 1  # "sources close to the talks"
+            continue
         if t.low in joiners and not proper:
             left = toks[k - 1] if k else None
             if i is not None and left is not None and left.word and left.low not in stops \
@@ -163,7 +167,8 @@ def _backward_np(toks: list[_Tok], j: int) -> tuple[int, int] | None:
             break
         i = k
         k -= 1
-        if t.low in ("the", "a", "an") and not (k >= 0 and toks[k].low in joiners):
+        if t.low in ("the", "a", "an") and not (k >= 0 and toks[k].low in joiners) and not (
+                k > 0 and toks[k].low == "to" and toks[k - 1].low in ("close", "next")):
             break
     if i is None:
         return None
@@ -197,6 +202,8 @@ def _forward_np(toks: list[_Tok], i: int, inverted: bool = False) -> tuple[int, 
             break
         if head and (_suffix_verb(t) or (not t.cap and t.low.endswith("ly"))):
             break
+        if head and t.low in ("the", "a", "an") and toks[k - 1].low not in joiners:
+            break  # a second noun phrase: "told reporters the line ..."
         if inverted and not t.cap and seen_cap and t.low not in nouns:
             break
         j = k
@@ -279,7 +286,8 @@ def _verb_candidates(toks: list[_Tok], quoted: list[bool]):
             cue = (cue_start, v)
         if j >= 0 and toks[j].word:
             np = _backward_np(toks, j)
-            if np is None:
+            if np is None or t.low.endswith("ing") and not (
+                    np[0] and toks[np[0] - 1].low == "with"):
                 continue
             document = t.low in docs
             if document and not _head_is_document(toks, np):
@@ -378,16 +386,25 @@ def _kind_of(words: list[str], article: str, name: str | None) -> str:
         return "commentator"
     if low & lex["private_nouns"]:
         return "private"
-    head = words[-1].lower() if words else ""
+    core = []  # the words before the first preposition: "sources" of "sources close to"
+    for w in words:
+        if w.lower() in lex["np_joiners"] or w.lower() == "close":
+            break
+        core.append(w.lower())
+    head = core[-1] if core else ""
     if head in lex["unnamed_nouns"] and not (low & lex["official_nouns"]) and not any(
             w in ("for", "of") for w in low):
         return "unnamed"
+    if any(w.endswith(_EXPERT_SUFFIXES) for w in low):
+        return "commentator"
     if low & lex["official_nouns"] or low & lex["document_nouns"]:
         return "official"
     if name:
         role = _first_mention_role(article, name)
         if role:
             return role
+        return "official"
+    # the guide counts named and institutional sources first: official by default
     return "official"
 
 
