@@ -243,3 +243,60 @@ def test_sentence_only_model_ignores_contexts(tiny_transformer):
     np.testing.assert_array_equal(
         tiny_transformer.predict_proba(SENTENCES, ["x", "y", "z"]),
         tiny_transformer.predict_proba(SENTENCES))
+
+
+# Issue 15: every file the backend reads is listed and verified; labels from the weights.
+
+
+class _Marker:
+    """A pickle whose loading creates ``path``."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+@pytest.mark.parametrize("safe", [False, True])
+def test_unlisted_transformer_files_are_never_read(saved_transformer, tmp_path, safe):
+    import pickle
+    import shutil
+
+    copy = shutil.copytree(saved_transformer, tmp_path / "m")
+    marker = tmp_path / "pwned"
+    # Files a tokenizer or model loader looks for by name: garbage, a different
+    # vocabulary, and a pickle that runs code.
+    (copy / "special_tokens_map.json").write_text('{"unk_token": ')
+    (copy / "added_tokens.json").write_text('{"police": 0, "said": 1}')
+    (copy / "vocab.txt").write_text("[PAD]\n[UNK]\n")
+    (copy / "pytorch_model.bin").write_bytes(pickle.dumps(_Marker(marker)))
+    loaded = load_model(copy, safe=safe)
+    original = load_model(saved_transformer)
+    np.testing.assert_array_equal(loaded.predict_proba(SENTENCES),
+                                  original.predict_proba(SENTENCES))
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("name", ["model.safetensors", "config.json", "tokenizer.json"])
+@pytest.mark.parametrize("safe", [False, True])
+def test_a_file_the_backend_reads_must_be_listed(saved_transformer, tmp_path, name, safe):
+    import shutil
+
+    copy = shutil.copytree(saved_transformer, tmp_path / "m")
+    meta = json.loads((copy / "metadata.json").read_text())
+    del meta["files"][name]
+    (copy / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match=f"lists no {name}|could not load"):
+        load_model(copy, safe=safe)
+
+
+def test_transformer_labels_come_from_the_weights(saved_transformer, tmp_path):
+    import shutil
+
+    copy = shutil.copytree(saved_transformer, tmp_path / "m")
+    meta = json.loads((copy / "metadata.json").read_text())
+    meta["labels"] = meta["labels"][::-1]
+    (copy / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="do not match"):
+        load_model(copy)

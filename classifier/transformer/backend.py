@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import json
 import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -233,7 +235,9 @@ class TransformerModel(Model):
             name: (t.to(dtype) if t.is_floating_point() else t).detach().cpu().contiguous()
             for name, t in self.network.state_dict().items()
         }
-        st.save_file(state, str(folder / WEIGHTS), metadata={"format": "pt"})
+        # The labels travel inside the checksummed weights: metadata.json is not.
+        st.save_file(state, str(folder / WEIGHTS),
+                     metadata={"format": "pt", "labels": json.dumps(list(self.labels))})
         (folder / WEIGHTS).chmod(0o644)  # safetensors writes it private; a model is shareable
         self.network.encoder.config.to_json_file(folder / CONFIG)
         saved = self.tokenizer.save_pretrained(str(folder))
@@ -245,24 +249,82 @@ class TransformerModel(Model):
     @classmethod
     def read(cls, folder: Path, metadata: dict, fast: bool | None = None,
              safe: bool = False) -> Model:
+        """The model of ``folder``, reading only the files ``metadata`` lists and checksums.
+
+        The weights are read once and checked against their checksum; the other
+        listed files are copied, checked, into a private folder that the tokenizer
+        and configuration are read from, so an unlisted file in ``folder`` (a
+        vocabulary, a pickled ``pytorch_model.bin``) is never read.
+        """
+        from classifier.transformer.onnx_backend import (
+            OnnxTransformerModel,
+            onnx_info,
+            runtime_available,
+        )
+
+        # an ONNX export (persistence.export_onnx) runs without torch, unless fast=False
+        if fast is not False and onnx_info(metadata) and (fast or runtime_available()):
+            return OnnxTransformerModel.read(folder, metadata, fast, safe)
         if safe:  # safetensors and JSON hold no code; refuse anything else that would
             refuse_pickles(folder, metadata)
         torch, transformers, st = require_extra()
         config = metadata.get("config", {})
-        labels = metadata.get("labels") or []
-        try:
-            state = st.load_file(str(folder / WEIGHTS))
-            tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise ModelFileError(f"{folder}: could not load: {exc}") from None
-        if state.get("head.weight") is None or state["head.weight"].shape[0] != len(labels):
-            raise ModelFileError(f"{folder}: the head does not match the {len(labels)} labels")
+        files = metadata.get("files") or {}
+        for name in (WEIGHTS, CONFIG):
+            if name not in files:
+                raise ModelFileError(f"{folder}: metadata lists no {name}; every file the "
+                                     "transformer backend reads must be listed and checksummed")
+        if not {"tokenizer.json", "vocab.txt"} & set(files):  # else: an empty vocabulary
+            raise ModelFileError(f"{folder}: metadata lists no tokenizer.json (or vocab.txt); "
+                                 "without it every word would be unknown")
+        weights = _read_verified(folder, WEIGHTS, files[WEIGHTS])
+        labels = _weights_labels(folder, weights) or list(metadata.get("labels") or [])
+        with tempfile.TemporaryDirectory(prefix="classifier-model-") as private:
+            for name in sorted(set(files) - {WEIGHTS}):
+                (Path(private) / name).write_bytes(_read_verified(folder, name, files[name]))
+            try:
+                state = st.load(weights)
+                tokenizer = transformers.AutoTokenizer.from_pretrained(private,
+                                                                       local_files_only=True)
+            except (OSError, ValueError) as exc:
+                raise ModelFileError(f"{folder}: could not load: {exc}") from None
+            if state.get("head.weight") is None or state["head.weight"].shape[0] != len(labels):
+                raise ModelFileError(f"{folder}: the head does not match the {len(labels)} "
+                                     "labels")
+            network = _build_network(Path(private), len(labels), config.get("dropout", 0.1),
+                                     state)
         device = _device(torch, None)
-        network = _build_network(folder, len(labels), config.get("dropout", 0.1), state)
         network.to(device).eval()
         return cls(network, tokenizer, labels, metadata,
                    max_length=config.get("max_length", 128),
                    weights_dtype=config.get("weights_dtype", "float16"), device=device)
+
+
+def _read_verified(folder: Path, name: str, expected: str) -> bytes:
+    """The bytes of ``folder/name``, refused unless their SHA-256 is ``expected``."""
+    try:
+        data = (folder / name).read_bytes()
+    except OSError as exc:
+        raise ModelFileError(f"{folder}: could not read {name}: {exc}") from None
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ModelFileError(f"{folder / name}: checksum mismatch; the file was changed or "
+                             "truncated after saving, refusing to load it")
+    return data
+
+
+def _weights_labels(folder: Path, weights: bytes) -> list[str] | None:
+    """The labels saved in the safetensors header (``None`` for a model saved before them)."""
+    try:
+        size = int.from_bytes(weights[:8], "little")
+        header = json.loads(weights[8 : 8 + size])
+        saved = header.get("__metadata__", {}).get("labels")
+        labels = json.loads(saved) if saved is not None else None
+    except (ValueError, AttributeError, TypeError, RecursionError):
+        raise ModelFileError(f"{folder / WEIGHTS}: unreadable safetensors header") from None
+    if labels is not None and not (isinstance(labels, list)
+                                   and all(isinstance(x, str) for x in labels)):
+        raise ModelFileError(f"{folder / WEIGHTS}: unreadable labels in its header")
+    return labels
 
 
 def base_model_notice(model: TransformerModel) -> str:
