@@ -93,14 +93,111 @@ def training_warnings(label_counts: dict[str, int], cv: CVResult | None = None) 
     return out
 
 
+TRANSFORMER_OPTIONS = "--epochs, --threads, --context, --learning-rate, --batch-size and " \
+    "--max-length"
+
+
+def check_train_options(
+    *, backend: str = "tfidf", streaming: bool = False, config: bool = False,
+    group_column: str | None = None, save_format: str | None = None, strict: bool = False,
+    encoding: str = "utf-8", transformer_options: bool = False,
+) -> None:
+    """Refuse training options that do not go together, before any work.
+
+    Parameters
+    ----------
+    backend : {"tfidf", "transformer"}
+        The backend asked for.
+    streaming : bool
+        Out-of-core training (``classifier.tfidf.hashed``).
+    config : bool
+        Whether a pipeline configuration was given.
+    group_column : str, optional
+        The group column asked for.
+    save_format : str, optional
+        ``joblib`` or ``skops``, if asked for.
+    strict, encoding :
+        The data checks asked for.
+    transformer_options : bool
+        Whether any fine-tuning option (epochs, threads, context, ...) was given.
+
+    Raises
+    ------
+    ClassifierError
+        One line naming the options that clash.
+
+    Examples
+    --------
+    >>> check_train_options(backend="transformer", save_format="skops")
+    Traceback (most recent call last):
+    ...
+    classifier.errors.ClassifierError: --save-format applies to --backend tfidf (the \
+transformer saves safetensors, which hold no code)
+    """
+    from classifier.errors import ClassifierError
+
+    if streaming:
+        if backend != "tfidf" or config or group_column:
+            raise ClassifierError("--streaming trains its own hashed model; it takes no "
+                                  "--backend, --config or --group-column")
+        if save_format or strict or encoding.lower() not in ("utf-8", "utf8"):
+            raise ClassifierError("--save-format, --strict and --encoding do not apply "
+                                  "to --streaming")
+        return
+    if backend != "transformer" and transformer_options:
+        raise ClassifierError(f"{TRANSFORMER_OPTIONS} apply to --backend transformer")
+    if save_format and backend != "tfidf":
+        raise ClassifierError("--save-format applies to --backend tfidf (the transformer "
+                              "saves safetensors, which hold no code)")
+
+
+def record_hygiene(model, hygiene) -> None:
+    """Write a data check (``classifier.data.hygiene.check_hygiene``) into the model's
+    metadata (``data.hygiene``), as ``train --data`` records it."""
+    model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
+
+
+def record_test(model, test: LabeledData):
+    """Score ``model`` on held-out ``test`` data and write the scores into its metadata
+    (``metrics.test``); returns the ``EvaluationReport``."""
+    from classifier.evaluation import evaluate
+
+    report = evaluate(model, test)
+    model.metadata.setdefault("metrics", {})["test"] = report.to_dict()
+    return report
+
+
 def train(
     data: LabeledData, config: PipelineConfig | None = None, random_state: int = 0,
-    cv: int = 5, on_fold=None,
+    cv: int = 5, on_fold=None, *, hygiene=None, test: LabeledData | None = None,
 ) -> SklearnModel:
     """Fit the pipeline on all of ``data``; cross-validate first when ``cv > 1``.
 
     The returned model carries its metadata: configuration, data fingerprint,
-    label counts, library versions and the cross-validated macro-F1.
+    label counts, library versions and the cross-validated macro-F1; with
+    ``hygiene`` (``check_hygiene(data)``) and ``test`` (held-out labeled data) also
+    the data check and the test scores, as ``classifier train`` saves them.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The training rows.
+    config : PipelineConfig, optional
+        The pipeline (default: the shipped configuration).
+    random_state : int
+        Seed of the folds and the estimator.
+    cv : int
+        Cross-validation folds (0 or 1: none).
+    on_fold : callable, optional
+        ``on_fold(done, total)`` after each fold.
+    hygiene : Hygiene, optional
+        A data check to record (``data.hygiene``).
+    test : LabeledData, optional
+        Held-out data to score and record (``metrics.test``).
+
+    Returns
+    -------
+    SklearnModel
     """
     config = config or PipelineConfig()
     check_trainable(data)
@@ -115,8 +212,14 @@ def train(
                           data.dropped),
         metrics={"cv": cv_result.to_dict() if cv_result else None},
     ).to_dict()
-    return SklearnModel(pipeline, metadata)
+    model = SklearnModel(pipeline, metadata)
+    if hygiene is not None:
+        record_hygiene(model, hygiene)
+    if test is not None:
+        record_test(model, test)
+    return model
 
 
-__all__ = ["CVResult", "check_config_labels", "cross_validate", "fingerprint", "make_folds",
+__all__ = ["CVResult", "check_config_labels", "check_train_options", "record_hygiene",
+           "record_test", "cross_validate", "fingerprint", "make_folds",
            "train", "training_warnings"]

@@ -72,9 +72,9 @@ def train_streaming_cli(
     """`classifier train --streaming`: a progress bar per pass, optional test score, save."""
     from classifier.cli._progress import rows_progress
     from classifier.data import load_labeled
-    from classifier.evaluation import evaluate
     from classifier.persistence import save_model
     from classifier.tfidf.hashed import StreamingConfig, train_streaming
+    from classifier.training import record_test
 
     console = make_console(stderr=True)
     state = {"pass": 0, "begun": 0.0, "last": 0.0}
@@ -103,8 +103,7 @@ def train_streaming_cli(
                   f"{meta['train_seconds']:.1f} s; progressive accuracy per pass: "
                   f"{meta['metrics']['progressive_accuracy']}")
     if test:
-        report = evaluate(model, load_labeled(test, text_column, label_column))
-        model.metadata["metrics"]["test"] = report.to_dict()
+        report = record_test(model, load_labeled(test, text_column, label_column))
         console.print(f"test macro-F1: {report.macro_f1:.3f} on {report.n} rows")
     save_model(model, out, force=force)
     console.print(f"saved model to {out}")

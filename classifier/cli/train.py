@@ -150,10 +150,16 @@ def train_cli(
 ) -> None:
     """Train a model on labeled sentences, report cross-validated macro-F1, save it."""
     from classifier.data import load_labeled
-    from classifier.evaluation import evaluate
     from classifier.persistence import check_target, save_model
     from classifier.tfidf.pipeline import PipelineConfig, load_config
-    from classifier.training import CVResult, train, training_warnings
+    from classifier.training import (
+        CVResult,
+        check_train_options,
+        record_hygiene,
+        record_test,
+        train,
+        training_warnings,
+    )
 
     console = make_console(stderr=True)
     with clean_errors():
@@ -164,13 +170,14 @@ def train_cli(
         if out is None:
             raise ClassifierError("missing --output: the folder to save the model to")
         check_target(out, force)  # before any work: --force replaces only a model
+        check_train_options(
+            backend=backend.value, streaming=streaming, config=config is not None,
+            group_column=group_column,
+            save_format=artifact_format.value if artifact_format else None, strict=strict,
+            encoding=encoding, transformer_options=(
+                (epochs, threads, learning_rate, batch_size, max_length) != (None,) * 5
+                or context))
         if streaming:
-            if backend is not Backend.tfidf or config or group_column:
-                raise ClassifierError("--streaming trains its own hashed model; it takes no "
-                                      "--backend, --config or --group-column")
-            if artifact_format or strict or encoding.lower() not in ("utf-8", "utf8"):
-                raise ClassifierError("--save-format, --strict and --encoding do not apply "
-                                      "to --streaming")
             from classifier.cli.batch import train_streaming_cli
 
             train_streaming_cli(data=data, out=out, text_column=text_column,
@@ -181,12 +188,6 @@ def train_cli(
             from classifier.transformer import require_extra
 
             require_extra()
-        elif (epochs, threads, learning_rate, batch_size, max_length) != (None,) * 5 or context:
-            raise ClassifierError("--epochs, --threads, --context, --learning-rate, "
-                                  "--batch-size and --max-length apply to --backend transformer")
-        if artifact_format and backend is not Backend.tfidf:
-            raise ClassifierError("--save-format applies to --backend tfidf (the transformer "
-                                  "saves safetensors, which hold no code)")
         cfg = load_config(config) if config else PipelineConfig()
         dataset = load_labeled(data, text_column, label_column, group_column, encoding)
         console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
@@ -219,13 +220,12 @@ def train_cli(
         for warning in training_warnings(dataset.label_counts,
                                          CVResult(**result) if result else None):
             console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
-        model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
+        record_hygiene(model, hygiene)
         if test:
             test_data = load_labeled(test, text_column, label_column, encoding=encoding)
             for reason, count in test_data.dropped.items():
                 console.print(f"test data: dropped {count} rows: {reason}", style="yellow")
-            report = evaluate(model, test_data)
-            model.metadata["metrics"]["test"] = report.to_dict()
+            report = record_test(model, test_data)
             console.print(f"test macro-F1: {report.macro_f1:.3f} on {report.n} rows")
         save_model(model, out, force=force,
                    format=artifact_format.value if artifact_format else None)
