@@ -119,20 +119,24 @@ def summary_dict(shares: list[LabelShare]) -> dict:
 
 
 def predictions_table(doc_id: str, article: ArticlePrediction):
-    """A rich table of one document's sentences, labels and confidence."""
+    """A rich table of one document's sentences, labels, confidence and sources."""
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=doc_id, title_justify="left", expand=False, show_lines=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("label")
     table.add_column("conf", justify="right")
+    table.add_column("source", overflow="fold", max_width=28)
     table.add_column("sentence", overflow="fold")
     for index, p in enumerate(article.sentences):
         label = p.label or f"- ({p.error})"
+        source = p.source
         table.add_row(
             str(index + 1),
             f"[{colour(p.label)}]{label}[/]",
             f"{p.confidence:.2f}" if p.label else "",
+            escape(f"{source.speaker} ({source.kind})") if source else "",
             p.text,
         )
     return table
