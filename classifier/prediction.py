@@ -95,9 +95,11 @@ def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Predictio
 
     Examples
     --------
-    >>> p = Prediction("Prices will rise, the bank said.", "official_claim", {}, 0, 32)
-    >>> attach_sources("Prices will rise, the bank said.", [p])[0].source.text
-    'the bank'
+    >>> text = "Prices will rise, the bank said. He added more."
+    >>> p = [Prediction(text[:32], "official_claim", {}, 0, 32),
+    ...      Prediction(text[33:], "factual_report", {}, 33, 47)]
+    >>> [s.source.text if s.source else None for s in attach_sources(text, p)]
+    ['the bank', None]
     """
     sentences = list(sentences)
     wanted = [i for i, s in enumerate(sentences) if s.label in ATTRIBUTED_LABELS]
@@ -113,8 +115,20 @@ def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Predictio
     for i in wanted:
         if sentences[i].start is None:
             found[i] = find_sources(sentences[i].text, [(0, len(sentences[i].text))])[0]
-    return [replace(s, source=found[i]) if found.get(i) is not None else s
+    keep = set(wanted)
+    return [replace(s, source=found[i]) if i in keep and found.get(i) is not None else s
             for i, s in enumerate(sentences)]
+
+
+def sentence_source(text: str, label: str | None) -> Source | None:
+    """The source of one sentence labeled ``label`` (``None`` for factual reports).
+
+    >>> sentence_source("Analysts say rates may fall.", "speculation").kind
+    'commentator'
+    """
+    if label not in ATTRIBUTED_LABELS:
+        return None
+    return find_sources(text, [(0, len(text))])[0]
 
 
 #: the source columns of a prediction row (``classifier.batch.rows``), in order

@@ -58,7 +58,11 @@ def explain_cli(
 ) -> None:
     """Show which features (words, character n-grams, cues) push a sentence toward each
     label, with their weights; without a sentence, each label's strongest features."""
+    from rich.markup import escape
+
     from classifier.persistence import load_model
+    from classifier.prediction import sentence_source
+    from classifier.reports.article_view import source_note
     from classifier.reports.explain_view import explanation_tables, top_features_tables
 
     with clean_errors():
@@ -71,9 +75,15 @@ def explain_cli(
         else:
             result = loaded.explain(text, top=top or 10)
             tables = explanation_tables(result, top or 10)
+    source = sentence_source(text, result.label) if text is not None else None
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        payload = result.to_dict()
+        if text is not None:
+            payload["source"] = source.to_dict() if source else None
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     console = make_console()
     for table in tables:
         console.print(table)
+    if source is not None:
+        console.print(f"source: {escape(source_note(source))}", highlight=False)

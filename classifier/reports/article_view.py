@@ -39,6 +39,12 @@ article h2 { font:600 15px/1.4 system-ui,sans-serif; color:var(--muted); margin:
      -webkit-box-decoration-break:clone; }
 .s:hover, .s:focus { outline:2px solid var(--c); outline-offset:0; }
 .s.low { text-decoration:underline dotted var(--c); text-underline-offset:4px; }
+.src { text-decoration:underline 2px; text-underline-offset:3px; font-weight:600; }
+.src.commentator { text-decoration-style:dashed; }
+.src.private { text-decoration-style:dotted; }
+.src.unnamed { text-decoration-style:wavy; }
+.kind { font:600 11px/1 system-ui,sans-serif; border:1px solid currentColor;
+        border-radius:3px; padding:0 3px; margin-left:3px; vertical-align:1px; }
 #tip { position:fixed; z-index:9; pointer-events:none; display:none; min-width:210px;
        background:#111827; color:#f9fafb; border-radius:8px; padding:8px 10px;
        font:12.5px/1.5 system-ui,sans-serif; box-shadow:0 4px 14px rgba(0,0,0,.25); }
@@ -90,8 +96,26 @@ def _title(probabilities: dict[str, float]) -> str:
     return " · ".join(f"{label} {p:.0%}" for label, p in ranked)
 
 
+def source_note(source) -> str:
+    """A source in words: ``the ministry (official; said)``, with the resolved speaker."""
+    who = source.text + (f" = {source.resolved}" if source.resolved else "")
+    return f"{who} ({source.kind}" + (f"; {source.cue})" if source.cue else ")")
+
+
+def _marked(p) -> str:
+    """The sentence's text, its source underlined with the source's kind after it."""
+    source, base = p.source, p.start if p.start is not None else 0
+    if source is None or not (0 <= source.start - base <= source.end - base <= len(p.text)):
+        return escape(p.text)
+    a, b = source.start - base, source.end - base
+    title = escape(f"source: {source_note(source)}")
+    return (f'{escape(p.text[:a])}<u class="src {escape(source.kind)}" title="{title}">'
+            f'{escape(p.text[a:b])}</u><sup class="kind">{escape(source.kind)}</sup>'
+            f'{escape(p.text[b:])}')
+
+
 def _sentence(p, colours) -> str:
-    text = escape(p.text)
+    text = _marked(p)
     if p.label is None:
         return text
     strong, light = colours[p.label]
@@ -169,11 +193,12 @@ def as_markdown(docs: Docs) -> str:
             f"{EMOJI.get(s.label, '⬜')} {s.label} {s.share:.0%} ({s.count})"
             for s in article.summary
         )
-        out += [f"## {_md(doc_id)}", "", shares, "", "| # | label | conf | sentence |",
-                "|---:|---|---:|---|"]
+        out += [f"## {_md(doc_id)}", "", shares, "",
+                "| # | label | conf | source | sentence |", "|---:|---|---:|---|---|"]
         for i, p in enumerate(article.sentences, 1):
             label = f"{EMOJI.get(p.label, '⬜')} {p.label}" if p.label else f"– ({p.error})"
             conf = f"{p.confidence:.2f}" if p.label else ""
-            out.append(f"| {i} | {label} | {conf} | {_md(p.text)} |")
+            source = _md(source_note(p.source)) if p.source else ""
+            out.append(f"| {i} | {label} | {conf} | {source} | {_md(p.text)} |")
         out.append("")
     return "\n".join(out)

@@ -67,6 +67,12 @@ class Source:
         """The resolved speaker if there is one, else the source itself."""
         return self.resolved or self.text
 
+    def to_dict(self) -> dict:
+        """The source as a plain dict (for JSON)."""
+        from dataclasses import asdict
+
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class _Tok:
