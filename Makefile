@@ -73,7 +73,9 @@ lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-## Run the benchmarks (writes benchmarks/results.* and, at 2M rows, scale.*)
+## Run the benchmarks (results.*, scale.* at 2M rows, attribution.*, serve_load.*)
 bench: $(DEV)
 	$(PY) benchmarks/run.py
 	nice $(PY) benchmarks/scale.py
+	$(PY) benchmarks/attribution.py
+	$(PY) benchmarks/serve_load.py
