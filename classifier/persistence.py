@@ -323,3 +323,37 @@ def load_model(path: str | Path | None = None, fast: bool | None = None, safe: b
             f"{list(model.labels)}; the metadata was edited, refusing to load it"
         )
     return model
+
+
+def export_onnx(path: str | Path | None = None, int8: bool = False) -> Path:
+    """Add an ONNX export of a transformer model to its folder; return the file's path.
+
+    The network goes to ``model.onnx`` (int8 weights with ``int8``: dynamic
+    quantisation), which the metadata then lists with its SHA-256 and describes
+    under ``onnx``; nothing else in the folder changes. ``load_model`` then
+    predicts with ONNX Runtime when it is installed (``fast=False``: torch).
+    Needs the ``onnx`` and ``transformer`` extras.
+    """
+    from classifier.transformer.onnx_backend import ONNX_ARTIFACT, export_network
+
+    folder = resolve_model_path(path)
+    meta = read_model_metadata(folder)
+    if meta.backend != "transformer":
+        raise ModelFileError(f"{folder}: an ONNX export is for transformer models; this one "
+                             f"is {meta.backend}")
+    model = load_model(folder, fast=False)
+    staging = Path(tempfile.mkdtemp(prefix=".onnx.", dir=folder))
+    try:
+        info = export_network(model, staging / ONNX_ARTIFACT, int8=int8)
+        os.replace(staging / ONNX_ARTIFACT, folder / ONNX_ARTIFACT)
+        (folder / ONNX_ARTIFACT).chmod(0o644)
+        meta.files = {**(meta.files or {}), ONNX_ARTIFACT: sha256_file(folder / ONNX_ARTIFACT)}
+        meta.extra["onnx"] = {"file": ONNX_ARTIFACT, **info}
+        written = staging / METADATA
+        written.write_text(meta.to_json(), encoding="utf-8")
+        os.replace(written, folder / METADATA)
+    except OSError as exc:
+        raise ModelFileError(f"{folder}: could not add the ONNX export ({exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder / ONNX_ARTIFACT
