@@ -24,7 +24,7 @@ $(CORE): pyproject.toml | $(PY)
 	touch $(CORE)
 
 $(DEV): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev,transformer]' '$(TORCH)'
+	$(PY) -m pip install --quiet -e '.[dev,transformer,onnx]' '$(TORCH)'
 	touch $(CORE) $(DEV)
 
 ## Create .venv with the package, its dev tools and every extra (what `make test` uses)
@@ -75,6 +75,7 @@ lint: $(DEV)
 
 ## Run the benchmarks (results.*, scale.* at 2M rows, attribution.*, serve_load.*)
 bench: $(DEV)
+	$(PY) -m pip install --quiet -e '.[bench]'  # fastText, the peer in the speed table
 	$(PY) benchmarks/run.py
 	nice $(PY) benchmarks/scale.py
 	$(PY) benchmarks/attribution.py
