@@ -109,9 +109,13 @@ def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Predictio
     found: dict[int, Source | None] = {}
     if spans:
         # the whole article, so that pronouns resolve to speakers of earlier sentences
-        every = [i for i, s in enumerate(sentences) if s.start is not None and s.end is not None]
-        sources = find_sources(text, [(sentences[i].start, sentences[i].end) for i in every])
-        found.update(zip(every, sources))
+        every: list[int] = []
+        offsets: list[tuple[int, int]] = []
+        for i, s in enumerate(sentences):
+            if s.start is not None and s.end is not None:
+                every.append(i)
+                offsets.append((s.start, s.end))
+        found.update(zip(every, find_sources(text, offsets)))
     for i in wanted:
         if sentences[i].start is None:
             found[i] = find_sources(sentences[i].text, [(0, len(sentences[i].text))])[0]
