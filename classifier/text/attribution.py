@@ -24,6 +24,8 @@ from importlib import resources
 
 from classifier.text.cues import lexicons as cue_lexicons
 
+# words in -ly that are not adverbs: "the British weekly said"
+_LY_NOUNS = frozenset("weekly daily monthly quarterly family assembly ally rally".split())
 _EXPERT_SUFFIXES = ("ologist", "ologists", "ician", "icians", "ographer", "ographers")
 #: the source kinds, in the order reports list them
 KINDS = ("official", "commentator", "private", "unnamed")
@@ -111,9 +113,18 @@ def _tokens(text: str, offset: int) -> list[_Tok]:
 
 
 def _quoted(toks: list[_Tok]) -> list[bool]:
-    """Whether each token lies inside quotation marks (curly pairs, straight toggles)."""
+    """Whether each token lies inside quotation marks (curly pairs, straight toggles).
+
+    An odd straight quote that opens the sentence is a leftover of the previous one
+    (the splitter cut after a closing quote), not an opening.
+    """
     inside, out = False, []
-    for t in toks:
+    straight = [k for k, t in enumerate(toks) if t.text == '"']
+    stray = straight[0] if len(straight) % 2 and straight and straight[0] == 0 else -1
+    for k, t in enumerate(toks):
+        if k == stray:
+            out.append(False)
+            continue
         if t.text in _OPEN or (t.text == '"' and not inside):
             out.append(True)
             inside = True
@@ -169,7 +180,7 @@ def _backward_np(toks: list[_Tok], j: int) -> tuple[int, int] | None:
             break
         if _suffix_verb(t) and not (k and toks[k - 1].low in dets):
             break
-        if t.low.endswith(("ly",)) and not t.cap and t.low not in dets:
+        if t.low.endswith("ly") and not t.cap and t.low not in dets and t.low not in _LY_NOUNS:
             break
         i = k
         k -= 1
@@ -182,6 +193,13 @@ def _backward_np(toks: list[_Tok], j: int) -> tuple[int, int] | None:
         i += 1
     if i > j or toks[j].low in dets or toks[j].low.endswith(("'s", "’s")):
         return None
+    # "Debbie Willis of the Monroe Police Department": a person's name, then where from
+    for m in range(i + 2, j):
+        if toks[m].low in ("of", "from", "at") and all(
+                toks[n].cap and toks[n].low not in lex["official_nouns"] for n in range(i, m)):
+            return (i, m - 1)
+        if not toks[m].cap:
+            break
     return (i, j)
 
 
