@@ -27,6 +27,9 @@ sys.path.insert(0, str(ROOT))
 from classifier.data import load_labeled  # noqa: E402
 from classifier.evaluation import bootstrap_macro_f1, score  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import speed as peer_speed  # noqa: E402  (benchmarks/speed.py: speed against peers)
+
 CUE_OFFICIAL = re.compile(
     r"\b(said|says|told|according to|announced|confirmed|stated|reported|claimed)\b.*"
     r"|\b(ministry|police|government|officials?|spokes\w+|authorities|company)\b"
@@ -294,6 +297,11 @@ def main() -> None:
         payload["quality"].append(extra.pop("quality"))
         payload["speed"].update(extra.pop("speed"))
         payload["accurate"] = extra
+    # issue 17: sentences/s against peers (naive, fastText) on real news and team text
+    payload["peers"] = peer_speed.peers(train_data, work, runs=1 if args.tiny else 3,
+                                        n_sentences=n_predict if args.tiny else 20_000,
+                                        accurate=accurate, shipped=shipped_dir,
+                                        tiny=args.tiny)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     (args.out / "results.md").write_text(markdown(payload))
@@ -384,6 +392,8 @@ def markdown(r: dict) -> str:
             f"{a['cold_start']['classifier_predict_s']} s; speed measured on "
             f"{a['predict_sentences']} sentences",
         ]
+    if r.get("peers"):
+        lines += ["", peer_speed.markdown(r["peers"])]
     return "\n".join(lines + [""])
 
 

@@ -21,6 +21,10 @@ def test_benchmark_runs_on_tiny_data(tmp_path):
     table = (tmp_path / "results.md").read_text()
     assert "| shipped (tfidf) |" in table
     assert table.count("| target (issue 7) |") == 1 and "| model < 25 MB |" in table
+    peers = results["peers"]["corpora"]["team test"]["systems"]  # issue 17
+    assert peers["naive tfidf+logreg"]["ratio_to_naive"] == 1.0
+    assert peers["shipped fast model (load_model())"]["sentences_per_s"] > 0
+    assert "| target (issue 17) |" in table and "| fast model via load_model() >= 0.5x" in table
 
 
 def test_targets_table_says_which_targets_are_met():
