@@ -68,7 +68,7 @@ def test_split_sentences_keeps_article_id_index_and_offsets(tmp_path, tiny_model
     path.write_text("".join(json.dumps({"text": a}) + "\n" for a in articles))
     predict_file(tiny_model, path, tmp_path / "out.parquet", split=True)
     rows = read_rows(tmp_path / "out.parquet")
-    assert [(r["row"], r["id"], r["sentence"]) for r in rows] == [
+    assert [(r["row"], r["id"], r["sentence_index"]) for r in rows] == [
         (0, "0", 0), (0, "0", 1), (1, "1", None), (2, "2", 0)]
     for r in rows:
         if r["error"] is None:
@@ -106,7 +106,8 @@ def test_an_interrupted_run_leaves_no_output(tmp_path, tiny_model, corpus):
 
 def test_score_chunk_of_nothing(tiny_model):
     batch = score_chunk(tiny_model, RawChunk(0), split=True)
-    assert batch.num_rows == 0 and batch.schema.names[:3] == ["row", "id", "sentence"]
+    assert batch.num_rows == 0
+    assert batch.schema.names[:4] == ["row", "id", "sentence_index", "kind"]
 
 
 def test_refuses_to_overwrite_its_input(tmp_path, tiny_model):

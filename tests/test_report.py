@@ -18,7 +18,7 @@ def test_rows_are_flat_and_complete():
     rows = prediction_rows("doc", ARTICLE)
     assert rows[0]["p_factual_report"] == 0.75 and rows[0]["confidence"] == 0.75
     assert rows[1]["label"] is None and rows[1]["p_analysis"] is None
-    assert [r["sentence"] for r in rows] == [0, 1]
+    assert [r["sentence_index"] for r in rows] == [0, 1]
 
 
 def test_machine_formats_agree():

@@ -41,6 +41,7 @@ def predict_file(
     text_column: str = "text", id_column: str | None = None, split: bool = False,
     jobs: int = 1, encoding: str = "utf-8", safe: bool = False, scheduler: str | None = None,
     chunk_rows: int = 1000, part_bytes: int = 2 << 20, on_progress: OnProgress | None = None,
+    min_confidence: float = 0.0,
 ) -> BatchResult:
     """Predict every row of an input file or folder into an output, streaming, in order.
 
@@ -71,6 +72,9 @@ def predict_file(
         Rows per chunk (local), bytes per partition (Dask).
     on_progress : callable, optional
         Called with a ``BatchProgress`` as the run goes.
+    min_confidence : float
+        A row whose best probability is below it gets no label, and ``error`` says
+        ``low confidence`` (its probabilities are kept).
 
     Returns
     -------
@@ -102,18 +106,21 @@ def predict_file(
         return predict_file_dask(model, input_path, output_path, text_column=text_column,
                                  id_column=id_column, split=split, scheduler=scheduler,
                                  workers=jobs or None, part_bytes=part_bytes,
-                                 on_progress=on_progress, encoding=encoding)
+                                 on_progress=on_progress, encoding=encoding,
+                                 min_confidence=min_confidence)
     from classifier.batch.local import predict_file as predict_local
 
     return predict_local(model, input_path, output_path, text_column=text_column,
                          id_column=id_column, split=split, jobs=jobs, chunk_rows=chunk_rows,
-                         on_progress=on_progress, encoding=encoding, safe=safe)
+                         on_progress=on_progress, encoding=encoding, safe=safe,
+                         min_confidence=min_confidence)
 
 
 def predict_rows(
     model: Any, input_path: str | Path | None = None, *, chunks: Sequence[RawChunk] = (),
     text_column: str = "text", id_column: str | None = None, split: bool = True,
     encoding: str = "utf-8", chunk_rows: int = 1000, on_progress: OnProgress | None = None,
+    min_confidence: float = 0.0,
 ) -> Iterator[tuple[RawChunk, Any]]:
     """Prediction rows of texts in memory and of an input table, chunk by chunk.
 
@@ -134,6 +141,8 @@ def predict_rows(
         split into sentences.
     split : bool
         Split the table's rows into sentences.
+    min_confidence : float
+        A row whose best probability is below it gets no label (``low confidence``).
 
     Yields
     ------
@@ -161,7 +170,7 @@ def predict_rows(
                          for k, i in enumerate(chunk.ids)]
             chunk.first_row = offset
         offset += len(chunk)
-        batch = score_chunk(model, chunk, split_it)
+        batch = score_chunk(model, chunk, split_it, min_confidence)
         counts["in"] += len(chunk)
         counts["out"] += batch.num_rows
         counts["done"] += consumed

@@ -147,7 +147,7 @@ def read_part(part: Part, text_column: str, id_column: str | None):
     return _frame(pa.table([rows, ids, texts, errors], schema=_raw_schema()))
 
 
-def score_partition(frame, model, split: bool):
+def score_partition(frame, model, split: bool, min_confidence: float = 0.0):
     """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise."""
     import pyarrow as pa
 
@@ -159,12 +159,13 @@ def score_partition(frame, model, split: bool):
     batches, step = [], 1000
     for lo in range(0, len(rows), step):
         chunk = RawChunk(rows[lo], ids[lo:lo + step], texts[lo:lo + step], errors[lo:lo + step])
-        batches.append(score_chunk(model, chunk, split).to_arrow())
+        batches.append(score_chunk(model, chunk, split, min_confidence).to_arrow())
     schema = output_schema(model.labels)
     return pa.Table.from_batches(batches, schema) if batches else schema.empty_table()
 
 
-def predict_partition(frame, model, split: bool, folder: str, partition_info=None):
+def predict_partition(frame, model, split: bool, folder: str, partition_info=None,
+                      min_confidence: float = 0.0):
     """Score one partition and write it to ``folder/part-NNNNN.parquet``; its counts
     (partition, input rows, output rows, error rows) as a one-row frame."""
     import pyarrow as pa
@@ -172,7 +173,7 @@ def predict_partition(frame, model, split: bool, folder: str, partition_info=Non
     import pyarrow.parquet as pq
 
     number = partition_info["number"]
-    table = score_partition(frame, model, split)
+    table = score_partition(frame, model, split, min_confidence)
     pq.write_table(table, Path(folder) / f"part-{number:05d}.parquet")
     rows_in = len(pc.unique(table.column("row"))) if table.num_rows else 0
     counts = [number, rows_in, table.num_rows, table.num_rows - table.column("error").null_count]
@@ -214,6 +215,7 @@ def predict_file_dask(
     id_column: str | None = None, split: bool = False, scheduler: str | None = None,
     workers: int | None = None, part_bytes: int = 2 << 20,
     on_progress: Callable[[BatchProgress], None] | None = None, encoding: str = "utf-8",
+    min_confidence: float = 0.0,
 ) -> BatchResult:
     """``classifier.batch.local.predict_file`` on a Dask cluster; writes a Parquet folder.
 
@@ -255,7 +257,7 @@ def predict_file_dask(
         try:
             with connect(scheduler, workers) as client:
                 counts = _run(client, parts, shipped, labels, text_column, id_column, split,
-                              tmp, started, on_progress)
+                              tmp, started, on_progress, min_confidence)
                 workers_used = len(client.scheduler_info().get("workers", {})) or 1
             _replace_folder(tmp, output_path)
         except BaseException:
@@ -266,7 +268,7 @@ def predict_file_dask(
 
 
 def _run(client, parts, model, labels, text_column, id_column, split, tmp: Path, started,
-         on_progress) -> tuple[int, int, int]:
+         on_progress, min_confidence: float = 0.0) -> tuple[int, int, int]:
     """Read, score and write every part on the cluster; (rows in, rows out, errors)."""
     import dask
     import dask.dataframe as dd
@@ -280,6 +282,7 @@ def _run(client, parts, model, labels, text_column, id_column, split, tmp: Path,
         raw = dd.from_map(read_part, parts, args=(text_column, id_column),
                           meta=_frame(_raw_schema().empty_table()), enforce_metadata=False)
         written = raw.map_partitions(predict_partition, model, split, str(tmp),
+                                     min_confidence=min_confidence,
                                      meta=_frame(_counts_schema().empty_table()),
                                      enforce_metadata=False)
         futures = client.compute(written.to_delayed())

@@ -50,6 +50,8 @@ class BatchResult:
     seconds: float
     engine: str = "local"
     workers: int = 1
+    #: rows scored whole (not split) that hold several sentences (local engine)
+    several_sentences: int = 0
 
     @property
     def rows_per_s(self) -> float:
@@ -116,22 +118,22 @@ def _init_worker(model: Any, safe: bool) -> None:
     _WORKER_MODEL = resolve_model(model, safe)
 
 
-def _score_in_worker(chunk: RawChunk, split: bool) -> Any:
-    return score_chunk(_WORKER_MODEL, chunk, split)
+def _score_in_worker(chunk: RawChunk, split: bool, min_confidence: float = 0.0) -> Any:
+    return score_chunk(_WORKER_MODEL, chunk, split, min_confidence)
 
 
-def score_chunks(model: Any, chunks: Iterable[RawChunk], split: bool = False
-                 ) -> Iterator[tuple[RawChunk, Any]]:
+def score_chunks(model: Any, chunks: Iterable[RawChunk], split: bool = False,
+                 min_confidence: float = 0.0) -> Iterator[tuple[RawChunk, Any]]:
     """``(chunk, rows)`` for each chunk, scored in this process, in order."""
     for chunk in chunks:
-        yield chunk, score_chunk(model, chunk, split)
+        yield chunk, score_chunk(model, chunk, split, min_confidence)
 
 
 def predict_file(
     model: Any, input_path: str | Path, output_path: str | Path, *, text_column: str = "text",
     id_column: str | None = None, split: bool = False, jobs: int = 1,
     chunk_rows: int = 1000, on_progress: OnProgress | None = None,
-    encoding: str = "utf-8", safe: bool = False,
+    encoding: str = "utf-8", safe: bool = False, min_confidence: float = 0.0,
 ) -> BatchResult:
     """Predict every row of ``input_path`` into ``output_path``, streaming, in order.
 
@@ -161,6 +163,8 @@ def predict_file(
         Encoding of a CSV, JSONL or ``.txt`` input (ASCII-compatible).
     safe : bool
         Load the model without unpickling (see ``load_model``).
+    min_confidence : float
+        A row whose best probability is below it gets no label (``low confidence``).
 
     Returns
     -------
@@ -195,9 +199,10 @@ def predict_file(
         labels = tuple(read_metadata(Path(for_workers))["labels"])
     total = input_size(part)
     chunks = iter_chunks(part, text_column, id_column, chunk_rows=chunk_rows)
-    counts = {"in": 0, "out": 0, "errors": 0, "done": 0}
+    counts = {"in": 0, "out": 0, "errors": 0, "done": 0, "several": 0}
 
     def report(chunk: RawChunk, batch: Any) -> None:
+        counts["several"] += batch.several_sentences
         counts["in"] += len(chunk)
         counts["out"] += batch.num_rows
         counts["errors"] += batch.errors
@@ -207,13 +212,14 @@ def predict_file(
                                       time.perf_counter() - started))
 
     with OutputLock(output_path), PredictionWriter(output_path, output_schema(labels)) as writer:
-        scored = (score_chunks(loaded, chunks, split) if jobs == 1
-                  else _score_parallel(for_workers, chunks, split, jobs, safe))
+        scored = (score_chunks(loaded, chunks, split, min_confidence) if jobs == 1
+                  else _score_parallel(for_workers, chunks, split, jobs, safe, min_confidence))
         for chunk, batch in scored:
             writer.write(batch)
             report(chunk, batch)
     return BatchResult(str(input_path), str(output_path), counts["in"], counts["out"],
-                       counts["errors"], time.perf_counter() - started, "local", jobs)
+                       counts["errors"], time.perf_counter() - started, "local", jobs,
+                       counts["several"])
 
 
 def _is_small(part: Any, chunk_rows: int) -> bool:
@@ -231,7 +237,8 @@ def _is_model(model: Any) -> bool:
 
 
 def _score_parallel(model: Any, chunks: Iterable[RawChunk], split: bool, jobs: int,
-                    safe: bool = False) -> Iterator[tuple[RawChunk, Any]]:
+                    safe: bool = False, min_confidence: float = 0.0
+                    ) -> Iterator[tuple[RawChunk, Any]]:
     """``(chunk, rows)`` scored in ``jobs`` processes, yielded in input order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -243,7 +250,8 @@ def _score_parallel(model: Any, chunks: Iterable[RawChunk], split: bool, jobs: i
                              initargs=(model, safe)) as pool:
         try:
             for chunk in chunks:
-                pending.append((chunk, pool.submit(_score_in_worker, chunk, split)))
+                pending.append((chunk, pool.submit(_score_in_worker, chunk, split,
+                                                   min_confidence)))
                 if len(pending) >= 2 * jobs:
                     done, future = pending.popleft()
                     yield done, future.result()

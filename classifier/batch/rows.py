@@ -11,13 +11,20 @@ row        int64   the input row (0-based; a text argument, ``--file`` or stdin
                    counts as one row each, in the order given)
 id         string  the ``--id-column`` value, else the row number (for arguments
                    ``1, 2, ...``, for ``--file`` its path, for stdin ``stdin``)
-sentence   int64   the sentence's index in its row when split (null for a row
-                   with no sentence), ``0`` when not split
+sentence_index
+           int64   the sentence's 0-based index in its row when split (null for a
+                   row with no sentence), ``0`` when not split; tables number
+                   sentences from 1 (``#`` = ``sentence_index + 1``)
+kind       string  ``sentence``; or ``heading``, ``byline``, ``dateline`` for a line
+                   of an article that is not a sentence (left unlabeled, with the
+                   reason in ``error``); null for an empty or unreadable row
 start, end int64   the sentence's character offsets in the row's text when split
                    (null when not split, or no sentence)
 text       string  the sentence (split) or the row's text
-label      string  the predicted label; null for a row with an error
-confidence float64 the probability of ``label`` (6 decimals); null with an error
+label      string  the predicted label; null for a row with an error, and for one
+                   below ``--min-confidence`` (``error``: ``low confidence``)
+confidence float64 the best probability (6 decimals): that of ``label``; null for a
+                   row that was not scored
 p_<label>  float64 the probability of each label, in the model's label order
 source     string  who an attributed sentence is attributed to (official claims,
                    attributed speculation or analysis; null otherwise), with
@@ -27,7 +34,8 @@ source     string  who an attributed sentence is attributed to (official claims,
                    phrase) and ``speaker`` (the earlier speaker a pronoun stands
                    for, else the source): ``classifier.prediction.SOURCE_COLUMNS``
 error      string  why a row has no label (``empty text``, ``blank line``,
-                   ``invalid JSON (...)``, ``malformed CSV record (...)``, ...)
+                   ``invalid JSON (...)``, ``malformed CSV record (...)``,
+                   ``not a sentence: heading``, ``low confidence``, ...)
 ========== ======= ==============================================================
 
 Every input row gives at least one output row (exactly one when not split), in
@@ -40,10 +48,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from classifier.data.records import RawChunk
-from classifier.prediction import SOURCE_COLUMNS, ArticlePrediction, Prediction, source_columns
+from classifier.prediction import (
+    LOW_CONFIDENCE,
+    SOURCE_COLUMNS,
+    ArticlePrediction,
+    Prediction,
+    not_a_sentence,
+    source_columns,
+)
 
 EMPTY = "empty text"
-FIXED_COLUMNS = ("row", "id", "sentence", "start", "end", "text", "label", "confidence")
+FIXED_COLUMNS = ("row", "id", "sentence_index", "kind", "start", "end", "text", "label",
+                 "confidence")
 
 
 def output_schema(labels: tuple[str, ...]) -> Any:
@@ -61,15 +77,16 @@ def output_schema(labels: tuple[str, ...]) -> Any:
     Examples
     --------
     >>> output_schema(("a", "b")).names
-    ['row', 'id', 'sentence', 'start', 'end', 'text', 'label', 'confidence', 'p_a', 'p_b', \
-'source', 'source_start', 'source_end', 'source_kind', 'cue', 'cue_start', 'cue_end', 'speaker', \
-'error']
+    ['row', 'id', 'sentence_index', 'kind', 'start', 'end', 'text', 'label', 'confidence', \
+'p_a', 'p_b', 'source', 'source_start', 'source_end', 'source_kind', 'cue', 'cue_start', \
+'cue_end', 'speaker', 'error']
     """
     import pyarrow as pa
 
     return pa.schema(
-        [("row", pa.int64()), ("id", pa.string()), ("sentence", pa.int64()),
-         ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+        [("row", pa.int64()), ("id", pa.string()), ("sentence_index", pa.int64()),
+         ("kind", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+         ("text", pa.string()),
          ("label", pa.string()), ("confidence", pa.float64())]
         + [(f"p_{label}", pa.float64()) for label in labels]
         + [(name, pa.int64() if name.endswith(("_start", "_end")) else pa.string())
@@ -84,13 +101,15 @@ class Rows:
 
     Built by ``score_chunk``; ``to_pylist`` gives one dict per row (what JSONL and
     CSV hold), ``to_arrow`` a pyarrow ``RecordBatch`` (what Parquet holds).
-    Probabilities are rounded to 6 decimals; NaN marks a row without a label.
+    Probabilities are rounded to 6 decimals; NaN marks a row that was not scored
+    (a row below the minimum confidence keeps them, with no label).
     """
 
     labels: tuple[str, ...]
     row: list[int] = field(default_factory=list)
     id: list[str] = field(default_factory=list)
-    sentence: list[int | None] = field(default_factory=list)
+    sentence_index: list[int | None] = field(default_factory=list)
+    kind: list[str | None] = field(default_factory=list)
     start: list[int | None] = field(default_factory=list)
     end: list[int | None] = field(default_factory=list)
     text: list[str | None] = field(default_factory=list)
@@ -100,6 +119,8 @@ class Rows:
     error: list[str | None] = field(default_factory=list)
     #: ``SOURCE_COLUMNS`` name -> one value per row (``classifier.prediction.source_columns``)
     sources: dict[str, list] = field(default_factory=dict)
+    #: rows scored whole (not split) that hold several sentences (each got one label)
+    several_sentences: int = 0
 
     @property
     def num_rows(self) -> int:
@@ -123,8 +144,9 @@ class Rows:
         proba = self.proba.tolist() if self.num_rows else []
         out = []
         for k in range(self.num_rows):
-            missing = self.label[k] is None
-            item = {"row": self.row[k], "id": self.id[k], "sentence": self.sentence[k],
+            missing = confidence[k] != confidence[k]  # NaN: not scored
+            item = {"row": self.row[k], "id": self.id[k],
+                    "sentence_index": self.sentence_index[k], "kind": self.kind[k],
                     "start": self.start[k], "end": self.end[k], "text": self.text[k],
                     "label": self.label[k], "confidence": None if missing else confidence[k]}
             for name, value in zip(names, proba[k]):
@@ -141,12 +163,13 @@ class Rows:
         import pyarrow as pa
 
         n = self.num_rows
-        missing = np.array([label is None for label in self.label], dtype=bool)
         proba = self.proba if n else np.zeros((0, len(self.labels)))
         confidence = self.confidence if n else np.zeros(0)
+        missing = np.isnan(confidence)
         columns = [
             pa.array(self.row, pa.int64()), pa.array(self.id, pa.string()),
-            pa.array(self.sentence, pa.int64()), pa.array(self.start, pa.int64()),
+            pa.array(self.sentence_index, pa.int64()), pa.array(self.kind, pa.string()),
+            pa.array(self.start, pa.int64()),
             pa.array(self.end, pa.int64()), pa.array(self.text, pa.string()),
             pa.array(self.label, pa.string()),
             pa.array(confidence, pa.float64(), mask=missing),
@@ -160,7 +183,8 @@ class Rows:
         return pa.RecordBatch.from_arrays(columns, schema=output_schema(self.labels))
 
 
-def score_chunk(model: Any, chunk: RawChunk, split: bool = False) -> Rows:
+def score_chunk(model: Any, chunk: RawChunk, split: bool = False,
+                min_confidence: float = 0.0) -> Rows:
     """Prediction rows of one chunk (``output_schema``).
 
     Parameters
@@ -172,7 +196,11 @@ def score_chunk(model: Any, chunk: RawChunk, split: bool = False) -> Rows:
     split : bool
         One row per sentence (a row with no sentence still gives one row), each
         scored with the sentence before it as context, as ``Model.tag_article``
-        does; else one row per input row.
+        does; else one row per input row. A heading, byline or dateline on a
+        line of its own is not scored (``kind`` and ``error`` say so).
+    min_confidence : float
+        A row whose best probability is below it keeps its probabilities but no
+        label (``error``: ``low confidence``).
 
     Returns
     -------
@@ -182,7 +210,7 @@ def score_chunk(model: Any, chunk: RawChunk, split: bool = False) -> Rows:
     """
     import numpy as np
 
-    from classifier.text.sentences import split_sentences
+    from classifier.text.sentences import has_several_sentences, split_sentences
 
     labels = tuple(model.labels)
     out = Rows(labels)
@@ -200,14 +228,20 @@ def score_chunk(model: Any, chunk: RawChunk, split: bool = False) -> Rows:
             pieces = split_sentences(body)
         if pieces:
             for index, s in enumerate(pieces):
-                _add(out, row, ids[k], index, s.start, s.end, s.text, None)
-                texts.append(s.text)
-                contexts.append(pieces[index - 1].text if index else "")
+                sentence = s.kind == "sentence"
+                _add(out, row, ids[k], index, s.kind, s.start, s.end, s.text,
+                     None if sentence else not_a_sentence(s.kind))
+                # a wrapped line leaves a line break inside: the model reads one space
+                texts.append(" ".join(s.text.split()) if sentence else "")
+                contexts.append(" ".join(pieces[index - 1].text.split()) if index else "")
             groups.append((body, [(s.start, s.end) for s in pieces]))
         else:
             if error is None and not body.strip():
                 error = EMPTY
-            _add(out, row, ids[k], None if split else 0, None, None, text, error)
+            if error is None and not split and has_several_sentences(body):
+                out.several_sentences += 1
+            _add(out, row, ids[k], None if split else 0, None if error else "sentence",
+                 None, None, text, error)
             texts.append(body if error is None else "")
             contexts.append("")
             groups.append((body, [(0, len(body))]))
@@ -217,20 +251,23 @@ def score_chunk(model: Any, chunk: RawChunk, split: bool = False) -> Rows:
         proba = np.empty((0, len(labels)))
     missing = np.isnan(proba[:, 0]) if len(proba) else np.zeros(0, dtype=bool)
     best = np.argmax(np.where(np.isnan(proba), -1.0, proba), axis=1)
-    out.label = [None if m else labels[b] for b, m in zip(best, missing)]
-    out.error = [e if e is not None or not m else EMPTY for e, m in zip(out.error, missing)]
+    top = np.max(np.where(missing[:, None], 0.0, proba), axis=1) if len(proba) else np.zeros(0)
+    low = ~missing & (top < min_confidence)
+    out.label = [None if m or lo else labels[b] for b, m, lo in zip(best, missing, low)]
+    out.error = [LOW_CONFIDENCE if lo and e is None else e if e is not None or not m else EMPTY
+                 for e, m, lo in zip(out.error, missing, low)]
     out.proba = np.round(proba, 6)
-    out.confidence = (np.round(np.max(np.where(missing[:, None], 0.0, proba), axis=1), 6)
-                      if len(proba) else np.zeros(0))
+    out.confidence = np.round(top, 6)
     out.confidence[missing] = np.nan
     out.sources = source_columns(groups, out.label)
     return out
 
 
-def _add(out: Rows, row, row_id, sentence, start, end, text, error) -> None:
+def _add(out: Rows, row, row_id, sentence, kind, start, end, text, error) -> None:
     out.row.append(row)
     out.id.append(row_id)
-    out.sentence.append(sentence)
+    out.sentence_index.append(sentence)
+    out.kind.append(kind)
     out.start.append(start)
     out.end.append(end)
     out.text.append(text)
@@ -275,6 +312,6 @@ def articles_from_rows(
 
 def _prediction(row: dict, labels: tuple[str, ...]) -> Prediction:
     probabilities = ({label: row[f"p_{label}"] for label in labels}
-                     if row["label"] is not None else {})
+                     if row["confidence"] is not None else {})
     return Prediction(row["text"] or "", row["label"], probabilities, row["start"],
-                      row["end"], row["error"])
+                      row["end"], row["error"], row["kind"] or "sentence")

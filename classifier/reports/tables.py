@@ -20,16 +20,17 @@ def prediction_rows(doc_id: str, article: ArticlePrediction, row: int = 0) -> li
     error row, so no input disappears."""
     out = []
     for index, p in enumerate(article.sentences):
-        item: dict = {"row": row, "id": doc_id, "sentence": index, "start": p.start,
-                      "end": p.end, "text": p.text, "label": p.label,
-                      "confidence": round(p.confidence, 6) if p.label else None}
+        item: dict = {"row": row, "id": doc_id, "sentence_index": index, "kind": p.kind,
+                      "start": p.start, "end": p.end, "text": p.text, "label": p.label,
+                      "confidence": round(p.confidence, 6) if p.probabilities else None}
         for label in article.labels:
             value = p.probabilities.get(label)
             item[f"p_{label}"] = round(value, 6) if value is not None else None
         item["error"] = p.error
         out.append(item)
     if not out:
-        out.append({"row": row, "id": doc_id, "sentence": None, "start": None, "end": None,
+        out.append({"row": row, "id": doc_id, "sentence_index": None, "kind": None,
+                    "start": None, "end": None,
                     "text": article.text, "label": None, "confidence": None,
                     **{f"p_{label}": None for label in article.labels}, "error": "empty text"})
     return out

@@ -325,3 +325,21 @@ def split_sentences(text: str) -> list[Sentence]:
             if start < end:
                 sentences.append(Sentence(text[start:end], start, end))
     return sentences
+
+
+# a likely sentence end inside a text: a lowercase word or a number, end punctuation,
+# space, then a capital or an opening quote (cheap; split_sentences confirms)
+_INNER_END = re.compile(r"[a-z0-9%)]{2}[.!?][\"'\u201d\u2019)]*\s+[\"\u201c\u2018(]?[A-Z]")
+
+
+def has_several_sentences(text: str | None) -> bool:
+    """Whether ``text`` holds more than one sentence (a table row meant as one).
+
+    >>> has_several_sentences("Police said two men were held. More may follow.")
+    True
+    >>> has_several_sentences("The U.S. Army said it.")
+    False
+    """
+    if not text or (not _INNER_END.search(text) and "\n" not in text.strip()):
+        return False
+    return len(split_sentences(text)) > 1
