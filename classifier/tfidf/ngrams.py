@@ -185,12 +185,19 @@ class WordNgramIndex:
         """(text index, column) of every vocabulary n-gram occurrence in ``texts``."""
         if self.lowercase:
             texts = [t.lower() for t in texts]
-        findall, get = self.pattern.findall, self.token_ids.get
-        tokens = [findall(t) for t in texts]
-        lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
-        ids = np.fromiter(map(get, chain.from_iterable(tokens), repeat(0)),
-                          dtype=np.uint64, count=int(lengths.sum()))
-        owner = np.repeat(np.arange(len(texts)), lengths)
+        get = self.token_ids.get
+        tokenizer = WordTokenizer.for_pattern(self.pattern.pattern)
+        if tokenizer is not None:
+            tokens, owner = tokenizer.tokenize(texts)
+            ids = np.fromiter(map(get, tokens, repeat(0)), dtype=np.uint64, count=len(tokens))
+        else:
+            findall = self.pattern.findall
+            token_lists = [findall(t) for t in texts]
+            lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64,
+                                  count=len(token_lists))
+            ids = np.fromiter(map(get, chain.from_iterable(token_lists), repeat(0)),
+                              dtype=np.uint64, count=int(lengths.sum()))
+            owner = np.repeat(np.arange(len(texts)), lengths)
         found = []
         key = np.zeros(ids.size, dtype=np.uint64)
         scale = np.uint64(1)
@@ -208,6 +215,72 @@ class WordNgramIndex:
                 known &= ids[j:j + last] != 0
             found.append(self.table.find(key, owner, np.flatnonzero(same & known)))
         return _joined(found)
+
+
+_WORD_PATTERN = re.compile(r'\(\?u\)\\b\\w(\\w)?\+\\b(?:\|\[((?:[^\]\\^-]|\\")+)\])?')
+
+
+class WordTokenizer:
+    """``findall`` of a token pattern ``(?u)\\b\\w+\\b`` (or ``\\w\\w+``, sklearn's
+    default), optionally ``|[chars]`` of single characters, for a whole batch at once.
+
+    A token is a maximal run of word characters (``str.isalnum`` or ``_``, as ``re``'s
+    ``\\w``), at least ``shortest`` long, or one of ``chars``; all are found with
+    array operations on the batch's code points and cut out by one ``split``.
+    """
+
+    def __init__(self, shortest: int, chars: str):
+        self.shortest, self.chars = shortest, chars
+        # per ASCII character: 1 a word character, 2 a token by itself
+        self.ascii_kind = np.array([(chr(c).isalnum() or c == 95) + 2 * (chr(c) in chars)
+                                    for c in range(128)], dtype=np.int8)
+
+    @classmethod
+    def for_pattern(cls, pattern: str) -> WordTokenizer | None:
+        """The tokenizer of ``pattern``, or ``None`` when it has another shape."""
+        found = _TOKENIZERS.get(pattern, False)
+        if found is False:
+            match = _WORD_PATTERN.fullmatch(pattern)
+            found = None if match is None else cls(
+                2 if match.group(1) else 1, (match.group(2) or "").replace('\\"', '"'))
+            _TOKENIZERS[pattern] = found
+        return found
+
+    def tokenize(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
+        """The tokens of all ``texts`` in order, and the index of the text of each."""
+        joined = "\x00".join(texts) + "\x00"
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        wide = points >= 128
+        kind = self.ascii_kind[np.where(wide, 0, points)]
+        if wide.any():
+            at = np.flatnonzero(wide)
+            unique, inverse = np.unique(points[at], return_inverse=True)
+            kind[at] = np.array([chr(c).isalnum() + 2 * (chr(c) in self.chars)
+                                 for c in unique.tolist()], dtype=np.int8)[inverse]
+        word, single = kind == 1, kind == 2
+        edge = np.flatnonzero(np.diff(word.astype(np.int8), prepend=0, append=0))
+        begin, end = edge[0::2], edge[1::2]  # runs of word characters [begin, end)
+        if self.shortest > 1:
+            long_enough = end - begin >= self.shortest
+            begin, end = begin[long_enough], end[long_enough]
+        starts = np.zeros(points.size + 1, dtype=np.int8)
+        starts[begin] = 1
+        starts[end] -= 1
+        inside = np.cumsum(starts[:-1]) > 0
+        first = single.copy()  # where tokens start
+        first[begin] = True
+        out = np.where(inside | single, points, np.uint32(32))
+        # a space before every token start, so that touching tokens come apart
+        cut = np.flatnonzero(first)
+        out = np.insert(out, cut, np.uint32(32))
+        tokens = out.tobytes().decode("utf-32-le", "surrogatepass").split()
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        owner = np.searchsorted(offsets, cut, side="right") - 1
+        return tokens, owner
+
+
+_TOKENIZERS: dict[str, WordTokenizer | None] = {}
 
 
 def _pack(symbols: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
