@@ -238,13 +238,11 @@ class WordTokenizer:
     @classmethod
     def for_pattern(cls, pattern: str) -> WordTokenizer | None:
         """The tokenizer of ``pattern``, or ``None`` when it has another shape."""
-        found = _TOKENIZERS.get(pattern, False)
-        if found is False:
+        if pattern not in _TOKENIZERS:
             match = _WORD_PATTERN.fullmatch(pattern)
-            found = None if match is None else cls(
+            _TOKENIZERS[pattern] = None if match is None else cls(
                 2 if match.group(1) else 1, (match.group(2) or "").replace('\\"', '"'))
-            _TOKENIZERS[pattern] = found
-        return found
+        return _TOKENIZERS[pattern]
 
     def tokenize(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
         """The tokens of all ``texts`` in order, and the index of the text of each."""
