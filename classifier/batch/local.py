@@ -112,13 +112,21 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
+_WORKER_ERROR: ClassifierError | None = None
+
+
 def _init_worker(model: Any, safe: bool) -> None:
-    global _WORKER_MODEL
+    global _WORKER_MODEL, _WORKER_ERROR
     die_with_parent()
-    _WORKER_MODEL = resolve_model(model, safe)
+    try:
+        _WORKER_MODEL = resolve_model(model, safe)
+    except ClassifierError as error:  # raised with the first chunk: one line, not a
+        _WORKER_ERROR = error  # broken pool and a traceback per worker
 
 
 def _score_in_worker(chunk: RawChunk, split: bool, min_confidence: float = 0.0) -> Any:
+    if _WORKER_ERROR is not None:
+        raise _WORKER_ERROR
     return score_chunk(_WORKER_MODEL, chunk, split, min_confidence)
 
 
@@ -242,6 +250,7 @@ def _score_parallel(model: Any, chunks: Iterable[RawChunk], split: bool, jobs: i
     """``(chunk, rows)`` scored in ``jobs`` processes, yielded in input order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a fresh interpreter per worker, safe whatever threads this one runs
     context = multiprocessing.get_context("spawn")
@@ -258,6 +267,9 @@ def _score_parallel(model: Any, chunks: Iterable[RawChunk], split: bool, jobs: i
             while pending:
                 done, future = pending.popleft()
                 yield done, future.result()
+        except BrokenProcessPool:
+            raise ClassifierError("a worker process stopped unexpectedly (out of memory, or "
+                                  "killed); rerun with --jobs 1 to see why") from None
         except BaseException:
             for _, future in pending:
                 future.cancel()
