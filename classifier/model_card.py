@@ -32,9 +32,14 @@ def _f(value, digits: int = 3) -> str:
     return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "n/a"
 
 
-def _labels_section(labels: list[str]) -> list[str]:
+def is_guide(labels) -> bool:
+    """Whether ``labels`` are (some of) the guide's news-sourcing labels."""
+    return set(labels) <= set(LABELS)
+
+
+def _labels_section(labels: list[str], counts: dict) -> list[str]:
     lines = ["## Labels", ""]
-    if set(labels) <= set(LABELS):
+    if is_guide(labels):
         lines += [
             "Each sentence gets one of these labels. The label says *whose word* a sentence "
             "rests on and *how sure* it is, not whether it is true. Annotators decide in "
@@ -44,9 +49,17 @@ def _labels_section(labels: list[str]) -> list[str]:
             "labeling guide, LABELS.md, has the full rules and hard cases).",
             "",
         ]
+    else:
+        lines += [
+            "Each text gets one of these labels, learned from the training data: they are "
+            "not the project's news-sourcing labels, and what each one means is what its "
+            "training rows show (the model was not told more).",
+            "",
+        ]
     lines += ["| label | definition | example |", "|---|---|---|"]
     for label in labels:
-        definition = DESCRIPTIONS.get(label, "custom label (not in the guide)")
+        definition = DESCRIPTIONS.get(label, "custom label: as the training data uses it"
+                                      + (f" ({counts[label]} rows)" if label in counts else ""))
         lines.append(f"| `{_cell(label)}` | {_cell(definition)} | "
                      f"{_cell(EXAMPLES.get(label, ''))} |")
     return lines + [""]
@@ -132,22 +145,40 @@ def model_card(metadata: dict) -> str:
             f"`{f}` `{h[:12]}…`" for f, h in sorted((metadata.get("files") or {}).items()))
             or "n/a"),
         "",
-        "## Intended use", "",
-        "Tagging each sentence of English news text by how it is sourced and how sure it "
-        "is, so that people can see the mix in an article or a collection: journalists "
-        "checking how much of a story rests on official sources, media researchers "
-        "comparing outlets, fact-checkers looking for the checkable sentences first.",
-        "",
-        "Not intended for: deciding whether a sentence is true, rating outlets or authors "
-        "on their own, or any automated decision about people. A label is a reading aid "
-        "with a probability, not a verdict.",
-        "",
     ]
-    lines += _labels_section(labels)
+    guide = is_guide(labels)
+    lines += ["## Intended use", ""]
+    if guide:
+        lines += [
+            "Tagging each sentence of English news text by how it is sourced and how sure "
+            "it is, so that people can see the mix in an article or a collection: "
+            "journalists checking how much of a story rests on official sources, media "
+            "researchers comparing outlets, fact-checkers looking for the checkable "
+            "sentences first.",
+            "",
+            "Not intended for: deciding whether a sentence is true, rating outlets or "
+            "authors on their own, or any automated decision about people. A label is a "
+            "reading aid with a probability, not a verdict.",
+            "",
+        ]
+    else:
+        shown = ", ".join(f"`{_cell(label)}`" for label in labels)
+        lines += [
+            f"Tagging each sentence (or short text) with one of the labels it was trained "
+            f"on: {shown}. Its intended use is the one its training data was gathered "
+            "for; the person who trained it should say which, here or beside the model.",
+            "",
+            "Not intended for: any automated decision about people, or text unlike its "
+            "training data. A label is a reading aid with a probability, not a verdict.",
+            "",
+        ]
+    data = metadata.get("data") or {}
+    counts = data.get("label_counts") or {}
+    lines += _labels_section(labels, counts if isinstance(counts, dict) else {})
     lines += _data_section(metadata.get("data") or {})
     lines += _metrics_section(metadata.get("metrics") or {})
     source = str((metadata.get("data") or {}).get("source", ""))
-    if not source or PROJECT_CORPUS in source:
+    if guide and (not source or PROJECT_CORPUS in source):
         trained_on = (
             "- Trained on news prose written for this project: English sentences written "
             "by the team's writers to briefs per topic and outlet style (facts may be "
@@ -169,8 +200,10 @@ def model_card(metadata: dict) -> str:
         "the training data. The project's `shift` split measures part of this.",
         "- Sentences are judged one at a time: context from the previous sentence (who "
         "is still speaking in a continued quotation) is invisible to the model.",
-        "- Grey zones in the guide (mixed sentences, unnamed sources, plans versus hopes) "
-        "are where the errors concentrate; annotators disagree there too.",
+        ("- Grey zones in the guide (mixed sentences, unnamed sources, plans versus hopes) "
+         "are where the errors concentrate; annotators disagree there too." if guide else
+         "- Labels with few training rows, and texts that fit several labels, are where "
+         "the errors concentrate: check the per-label figures above."),
         "- Calibration (above) was measured on held-out data from the same source; on "
         "shifted data the probabilities are likely to be over-confident.",
         "",
@@ -179,12 +212,13 @@ def model_card(metadata: dict) -> str:
         "from classifier import load_model",
         "",
         f'model = load_model("path/to/{name}")   # checks the SHA-256 of every file first',
-        'article = model.tag_article("Police said two men were arrested. More may follow.")',
+        ('article = model.tag_article("Police said two men were arrested. More may follow.")'
+         if guide else 'article = model.tag_article("Your text. One sentence or more.")'),
         "print([(s.label, round(s.confidence, 2)) for s in article.sentences])",
         "```", "",
         "```bash",
-        f'classifier predict --model path/to/{name} "The ministry said 14 people were '
-        'detained."',
+        (f'classifier predict --model path/to/{name} "The ministry said 14 people were '
+         'detained."' if guide else f'classifier predict --model path/to/{name} "Your text."'),
         f"classifier evaluate --model path/to/{name} --data labeled.jsonl --report report/",
         "```", "",
     ]

@@ -144,7 +144,7 @@ def test_installed_command_runs_in_a_subprocess(tmp_path):
 
 @pytest.mark.parametrize(("command", "text"), [
     ("train", "[default: 4]"), ("predict", "[default: row number]"),
-    ("predict", "[default: start a local cluster]"),
+    ("predict", "[default: a local cluster]"),
 ])
 def test_help_shows_defaults_written_in_brackets(command, text):
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "300"})

@@ -1,3 +1,5 @@
+import re
+
 from typer.testing import CliRunner
 
 from classifier.cli import app
@@ -28,4 +30,5 @@ def test_table_rows_as_html(saved_model, tiny_dir):
     result = runner.invoke(app, ["predict", "--model", str(saved_model), "--input",
                                  str(tiny_dir / "tiny.csv"), "--format", "html"])
     assert result.exit_code == 0, result.output
-    assert result.output.count('class="s') == 48
+    # one highlighted span per row (sources are underlined with class="src ...")
+    assert len(re.findall(r'class="s(?: low)?"', result.output)) == 48

@@ -55,7 +55,7 @@ def decode_argument(text: str, name: str, encoding: str = "utf-8") -> str:
 
 def texts_chunk(
     texts: Sequence[str] = (), files: Sequence[Path] = (), stdin: bytes | str | None = None,
-    encoding: str = "utf-8",
+    encoding: str = "utf-8", html: bool | None = None,
 ) -> RawChunk:
     """One chunk of rows: each text argument (id ``1``, ``2``, ...), then each file
     (its path as id), then stdin (id ``stdin``), in that order.
@@ -70,6 +70,10 @@ def texts_chunk(
         What was read from standard input.
     encoding : str
         Encoding of the files, stdin and undecodable argument bytes.
+    html : bool, optional
+        Read the files and stdin as web pages and keep their article text
+        (``classifier.text.html.extract_text``; offsets then count characters of
+        that text). ``None``: when a file's suffix or its content says it is HTML.
 
     Examples
     --------
@@ -88,11 +92,20 @@ def texts_chunk(
             raise DataError(f"{path}: is a folder, expected a text file") from None
         except OSError as exc:
             raise DataError(f"{path}: cannot read ({exc.strerror})") from None
-        _add(chunk, str(path), decode(raw, str(path), encoding))
+        _add(chunk, str(path), _page(decode(raw, str(path), encoding), str(path), html))
     if stdin is not None:
-        _add(chunk, "stdin", stdin if isinstance(stdin, str) else decode(stdin, "stdin",
-                                                                          encoding))
+        text = stdin if isinstance(stdin, str) else decode(stdin, "stdin", encoding)
+        _add(chunk, "stdin", _page(text, "", html))
     return chunk
+
+
+def _page(text: str, name: str, html: bool | None) -> str:
+    """``text``, or the article text of it when it is (or is said to be) a web page."""
+    from classifier.text.html import extract_text, looks_like_html
+
+    if html or (html is None and looks_like_html(text, name)):
+        return extract_text(text)
+    return text
 
 
 def _add(chunk: RawChunk, row_id: str, text: str) -> None:

@@ -21,7 +21,7 @@ class Engine(str, Enum):
 def run_batch(
     *, model, input_path: Path, output: Path, text_column: str, id_column: str | None,
     split: bool, jobs: int, engine: str, scheduler: str | None, quiet: bool,
-    encoding: str = "utf-8", safe: bool = False,
+    encoding: str = "utf-8", safe: bool = False, min_confidence: float = 0.0,
 ) -> None:
     """`classifier predict --input PATH --output PATH`: stream, then one summary line."""
     from classifier.batch import predict_file
@@ -35,7 +35,8 @@ def run_batch(
     with _terminate_as_interrupt(), rows_progress(console, description, quiet) as bar:
         result = predict_file(model, input_path, output, engine=engine, text_column=text_column,
                               id_column=id_column, split=split, jobs=jobs, encoding=encoding,
-                              safe=safe, scheduler=scheduler, on_progress=batch_updater(*bar))
+                              safe=safe, scheduler=scheduler, on_progress=batch_updater(*bar),
+                              min_confidence=min_confidence)
     if not quiet:
         errors = f", {result.errors:,} with an error" if result.errors else ""
         console.print(
@@ -43,6 +44,11 @@ def run_batch(
             f"{result.output} in {result.seconds:.1f} s ({result.rows_per_s:,.0f} rows/s, "
             f"{result.engine}, {result.workers} worker{'s' if result.workers > 1 else ''})"
         )
+    if result.several_sentences:
+        rows = "row holds" if result.several_sentences == 1 else "rows hold"
+        console.print(f"warning: {result.several_sentences:,} {rows} several sentences and got "
+                      "one label; pass --split-sentences to label each sentence",
+                      style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager

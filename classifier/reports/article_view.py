@@ -1,10 +1,15 @@
 """Tagged articles for reading: a self-contained HTML page, or Markdown for notes.
 
-``as_html`` shows each document with its label shares as a bar at the top and every
-sentence highlighted in its label's colour; hovering (or focusing) a sentence shows
-the probability of each label. ``as_markdown`` gives the same as a share line and a
-sentence table, with coloured squares for the labels. Rendering only: both take
-``(doc_id, ArticlePrediction)`` pairs and return a string.
+``as_html`` shows each document with a summary bar of its label shares and counts,
+then the text with every sentence highlighted in its label's colour and underlined in
+its label's pattern, its label written after it (so labels show without hovering, in
+print and in a saved PDF, and not by colour alone); hovering (or focusing) a sentence
+shows the probability of each label, and buttons show one label at a time. The page
+names the model, its version and dates (``model_caption``). Colours, patterns and
+symbols come from ``classifier.reports.palette``, for the guide's labels and for any
+other label set. ``as_markdown`` gives a share line and a sentence table, with a
+symbol per label. Rendering only: both take ``(doc_id, ArticlePrediction)`` pairs and
+return a string.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import json
 from html import escape
 
 from classifier.prediction import ArticlePrediction
-from classifier.reports.palette import EMOJI, label_colours
+from classifier.reports.palette import label_colours, label_patterns, label_symbols
 
 Docs = list[tuple[str, ArticlePrediction]]
 LOW_CONFIDENCE = 0.5  # sentences below it are underlined: the model is unsure
@@ -38,7 +43,31 @@ article h2 { font:600 15px/1.4 system-ui,sans-serif; color:var(--muted); margin:
 .s { border-radius:3px; padding:1px 0; cursor:help; box-decoration-break:clone;
      -webkit-box-decoration-break:clone; }
 .s:hover, .s:focus { outline:2px solid var(--c); outline-offset:0; }
-.s.low { text-decoration:underline dotted var(--c); text-underline-offset:4px; }
+.s { text-decoration:underline var(--u) var(--c); text-decoration-thickness:2px;
+     text-underline-offset:4px; }
+.s.low { opacity:.85; }
+.tag { font:600 11px/1 system-ui,sans-serif; color:var(--c); border:1px solid var(--c);
+       border-radius:3px; padding:1px 4px; margin:0 2px 0 4px; vertical-align:1px;
+       white-space:nowrap; }
+.tag.none { color:var(--muted); border-style:dashed; --c:var(--muted); }
+.s.dim, .s.dim + .tag { background:none !important; text-decoration:none; opacity:.35; }
+.filter { font:13px/1.4 system-ui,sans-serif; margin:0 0 18px; display:flex;
+          flex-wrap:wrap; gap:6px; align-items:center; color:var(--muted); }
+.filter button { font:inherit; border:1px solid var(--line); background:#fff;
+                 border-radius:14px; padding:3px 10px; cursor:pointer; color:var(--ink); }
+.filter button[aria-pressed="true"] { border-color:var(--ink); background:var(--ink);
+                                      color:#fff; }
+.counts { font:13px/1.5 system-ui,sans-serif; color:var(--muted); margin:0 0 6px; }
+.bar span { font:600 11px/14px system-ui,sans-serif; color:#fff; text-align:center;
+            overflow:hidden; white-space:nowrap; }
+@media print {
+  body { background:#fff; font-size:12pt; }
+  main { max-width:none; padding:0; }
+  article { border:none; padding:0; break-inside:auto; }
+  .s, .bar span, .legend i, .tag { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
+  .s.dim, .s.dim + .tag { opacity:1; }
+  #tip, .filter { display:none !important; }
+}
 .src { text-decoration:underline 2px; text-underline-offset:3px; font-weight:600; }
 .src.commentator { text-decoration-style:dashed; }
 .src.private { text-decoration-style:dotted; }
@@ -78,6 +107,19 @@ _SCRIPT = """
     tip.style.left = Math.min(x + 14, innerWidth - w - 8) + "px";
     tip.style.top = (y + 18 + h > innerHeight ? y - h - 10 : y + 18) + "px";
   }
+  const filter = document.querySelector(".filter");
+  if (filter) {
+    filter.hidden = false;
+    filter.addEventListener("click", e => {
+      const button = e.target.closest("button");
+      if (!button) return;
+      const only = button.dataset.label || "";
+      filter.querySelectorAll("button").forEach(b =>
+        b.setAttribute("aria-pressed", String(b === button)));
+      document.querySelectorAll(".s").forEach(el =>
+        el.classList.toggle("dim", only !== "" && el.dataset.label !== only));
+    });
+  }
   document.querySelectorAll(".s").forEach(el => {
     el.removeAttribute("title");  // the tooltip replaces the plain-text title
     el.addEventListener("mousemove", e => show(el, e.clientX, e.clientY));
@@ -114,27 +156,32 @@ def _marked(p) -> str:
             f'{escape(p.text[b:])}')
 
 
-def _sentence(p, colours) -> str:
+def _sentence(p, colours, patterns) -> str:
     text = _marked(p)
     if p.label is None:
-        return text
+        reason = p.kind if p.kind != "sentence" else (p.error or "no label")
+        if not p.text.strip():
+            return text
+        return f'{text}<small class="tag none">{escape(reason)}</small>'
     strong, light = colours[p.label]
     low = " low" if p.confidence < LOW_CONFIDENCE else ""
     data = escape(json.dumps({k: round(v, 4) for k, v in p.probabilities.items()}))
     return (f'<span class="s{low}" tabindex="0" data-label="{escape(p.label)}" '
-            f'style="background:{light};--c:{strong}" data-p="{data}" '
-            f'title="{escape(_title(p.probabilities))}">{text}</span>')
+            f'style="background:{light};--c:{strong};--u:{patterns[p.label]}" data-p="{data}" '
+            f'title="{escape(_title(p.probabilities))}">{text}</span>'
+            f'<small class="tag" style="--c:{strong}">{escape(p.label)} '
+            f'{p.confidence:.0%}</small>')
 
 
-def _body(article: ArticlePrediction, colours) -> str:
+def _body(article: ArticlePrediction, colours, patterns) -> str:
     """The article's text with sentences highlighted; the text between them kept as is."""
     sentences = article.sentences
     if not sentences or any(p.start is None for p in sentences):
-        return " ".join(_sentence(p, colours) for p in sentences)
+        return " ".join(_sentence(p, colours, patterns) for p in sentences)
     parts, at = [], 0
     for p in sentences:
         parts.append(escape(article.text[at:p.start]))
-        parts.append(_sentence(p, colours))
+        parts.append(_sentence(p, colours, patterns))
         at = p.end if p.end is not None else at
     parts.append(escape(article.text[at:]))
     return "".join(parts).strip()
@@ -144,27 +191,64 @@ def _shares(article: ArticlePrediction, colours) -> str:
     shares = [s for s in article.summary if s.count]
     bar = "".join(
         f'<span style="width:{s.share * 100:.2f}%;background:{colours[s.label][0]}" '
-        f'title="{escape(s.label)}: {s.count} ({s.share:.0%})"></span>'
+        f'title="{escape(s.label)}: {s.count} ({s.share:.0%})">'
+        f'{f"{s.share:.0%}" if s.share >= 0.12 else ""}</span>'
         for s in shares
     )
+    labeled = sum(s.count for s in shares)
+    unlabeled = len(article.sentences) - labeled
+    counts = (f'<p class="counts">{len(article.sentences)} sentence'
+              f'{"s" if len(article.sentences) != 1 else ""}, {labeled} labeled'
+              + (f", {unlabeled} not (headings, bylines, low confidence, empty)"
+                 if unlabeled else "") + "</p>")
     legend = "".join(
         f'<li><i style="background:{colours[s.label][0]}"></i>{escape(s.label)} '
         f"<b>{s.share:.0%}</b> ({s.count})</li>"
         for s in article.summary
     )
-    return f'<div class="bar">{bar}</div><ul class="legend">{legend}</ul>'
+    return f'{counts}<div class="bar">{bar}</div><ul class="legend">{legend}</ul>'
 
 
-def as_html(docs: Docs, title: str = "Tagged articles") -> str:
-    """One HTML page with every document: label-share bar, highlighted sentences and
-    probabilities on hover. No external files or requests."""
+def model_caption(metadata: dict, tagged: str | None = None) -> str:
+    """What tagged a page: the model's name and backend, the package version that
+    trained it, when it was trained, and the day of tagging (``tagged``).
+
+    >>> model_caption({"name": "default", "backend": "tfidf", "created": "2026-11-25T07:38",
+    ...                "versions": {"classifier": "0.1.0"}}, tagged="2026-12-07")
+    'model default (tfidf), classifier 0.1.0, trained 2026-11-25; tagged 2026-12-07'
+    """
+    name = metadata.get("name") or "unnamed"
+    version = (metadata.get("versions") or {}).get("classifier")
+    parts = [f"model {name} ({metadata.get('backend') or 'tfidf'})"]
+    if version:
+        parts.append(f"classifier {version}")
+    if metadata.get("created"):
+        parts.append(f"trained {str(metadata['created'])[:10]}")
+    caption = ", ".join(parts)
+    return f"{caption}; tagged {tagged}" if tagged else caption
+
+
+def _filter(labels, colours) -> str:
+    buttons = "".join(
+        f'<button type="button" data-label="{escape(label)}" aria-pressed="false" '
+        f'style="border-left:6px solid {colours[label][0]}">{escape(label)}</button>'
+        for label in labels)
+    return (f'<div class="filter" role="group" aria-label="show one label" hidden>show: '
+            f'<button type="button" aria-pressed="true">all</button>{buttons}</div>')
+
+
+def as_html(docs: Docs, title: str = "Tagged articles", caption: str = "") -> str:
+    """One HTML page with every document: a summary bar of label shares and counts,
+    highlighted sentences with their labels written out, probabilities on hover and a
+    filter by label. ``caption`` names the model (``model_caption``). No external files
+    or requests."""
     labels: list[str] = []
     for _, article in docs:
         labels += [label for label in article.labels if label not in labels]
-    colours = label_colours(labels)
+    colours, patterns = label_colours(labels), label_patterns(labels)
     sections = "".join(
         f'<article><h2>{escape(doc_id)}</h2>{_shares(article, colours)}'
-        f'<div class="text">{_body(article, colours)}</div></article>'
+        f'<div class="text">{_body(article, colours, patterns)}</div></article>'
         for doc_id, article in docs
     )
     strong = escape(json.dumps({label: c[0] for label, c in colours.items()}))
@@ -173,10 +257,12 @@ def as_html(docs: Docs, title: str = "Tagged articles") -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head>"
-        f'<body data-colours="{strong}"><main><header class="page">{len(docs)} '
-        f"document{'s' if len(docs) != 1 else ''}, {n} sentences. Hover over a sentence "
-        f"for the probability of each label; dotted underline: below "
-        f"{LOW_CONFIDENCE:.0%} sure.</header>{sections}</main>"
+        f'<body data-colours="{strong}"><main><header class="page">'
+        + (f'<p class="model">Tagged by {escape(caption)}.</p>' if caption else "")
+        + f"<p>{len(docs)} document{'s' if len(docs) != 1 else ''}, {n} sentences. Each "
+        f"sentence's label follows it, with its probability; hover over a sentence for "
+        f"every label's. Faded: below {LOW_CONFIDENCE:.0%} sure.</p></header>"
+        f"{_filter(labels, colours)}{sections}</main>"
         f'<div id="tip" role="tooltip"></div><script>{_SCRIPT}</script></body></html>\n'
     )
 
@@ -185,20 +271,27 @@ def _md(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def as_markdown(docs: Docs) -> str:
-    """Each document as a heading, a line of label shares, and a sentence table."""
+def as_markdown(docs: Docs, top_k: int = 0) -> str:
+    """Each document as a heading, a line of label shares, and a sentence table (with
+    the ``top_k`` most probable labels of each sentence when asked)."""
     out = []
     for doc_id, article in docs:
+        symbols = label_symbols(article.labels)
         shares = " · ".join(
-            f"{EMOJI.get(s.label, '⬜')} {s.label} {s.share:.0%} ({s.count})"
+            f"{symbols.get(s.label, '⬜')} {s.label} {s.share:.0%} ({s.count})"
             for s in article.summary
         )
+        top = f" top {top_k} |" if top_k else ""
         out += [f"## {_md(doc_id)}", "", shares, "",
-                "| # | label | conf | source | sentence |", "|---:|---|---:|---|---|"]
+                f"| # | label | conf |{top} source | sentence |",
+                "|---:|---|---:|" + ("---|" if top_k else "") + "---|---|"]
         for i, p in enumerate(article.sentences, 1):
-            label = f"{EMOJI.get(p.label, '⬜')} {p.label}" if p.label else f"– ({p.error})"
-            conf = f"{p.confidence:.2f}" if p.label else ""
+            label = (f"{symbols.get(p.label, '⬜')} {p.label}" if p.label
+                     else f"– ({p.error})")
+            conf = f"{p.confidence:.2f}" if p.probabilities else ""
             source = _md(source_note(p.source)) if p.source else ""
-            out.append(f"| {i} | {label} | {conf} | {source} | {_md(p.text)} |")
+            cell = (" " + ", ".join(f"{name} {q:.2f}" for name, q in p.top(top_k)) + " |"
+                    if top_k else "")
+            out.append(f"| {i} | {label} | {conf} |{cell} {source} | {_md(p.text)} |")
         out.append("")
     return "\n".join(out)

@@ -1,47 +1,105 @@
-"""Label colours, defined once: for the terminal (rich colour names), HTML and plots."""
+"""Label colours, symbols and patterns, defined once: for the terminal (rich colour
+names), HTML, Markdown and plots.
+
+The guide's four labels take colours of the Okabe-Ito palette, chosen to stay apart
+for readers with any common colour-vision deficiency: ``official_claim`` blue and
+``factual_report`` orange (the pair most often confused by meaning) differ in hue for
+every type of colour blindness and in lightness, so they also differ in grey. Each
+label also has an underline pattern and a symbol, so colour is never the only cue.
+Labels outside the guide (a model trained on your own labels) get colours, patterns
+and symbols in turn from further lists, the same for the same label order.
+"""
 
 from __future__ import annotations
 
-# label: (strong colour for bars and text, light colour for highlighted sentences)
+# label: (strong colour for bars, underlines and text; light colour for highlighting).
+# The light tints were chosen so that every pair stays at least 10 CIELAB units apart
+# for normal vision and simulated protanopia, deuteranopia and tritanopia (Machado et
+# al. 2009); the strong blue/orange pair stays more than 75 apart
+# (tests/reports/test_palette_colour_blind.py).
 LABEL_COLOURS: dict[str, tuple[str, str]] = {
-    "factual_report": ("#2e8b57", "#d8f0e1"),
-    "official_claim": ("#2f67c9", "#dce7fb"),
-    "speculation": ("#a8449f", "#f5def2"),
-    "analysis": ("#c08a00", "#fbefc6"),
+    "official_claim": ("#0072b2", "#8abedc"),  # Okabe-Ito blue
+    "factual_report": ("#b86e00", "#dab47a"),  # Okabe-Ito orange, darkened for text
+    "speculation": ("#b2478a", "#f0dce9"),  # Okabe-Ito reddish purple, darkened
+    "analysis": ("#00785a", "#a8d1c7"),  # Okabe-Ito bluish green, darkened
 }
-_OTHERS = [("#6b7280", "#e5e7eb"), ("#0e7c86", "#d3eef0"), ("#b4541a", "#f8e1d3"),
-           ("#5b4db5", "#e4e0f7")]
+#: for labels outside the guide, in turn: distinct hues and lightness (Tol's muted set)
+_OTHERS = [("#332288", "#dcd8f2"), ("#117733", "#d2ecd9"), ("#882255", "#f1d6e3"),
+           ("#44aa99", "#d4efea"), ("#999933", "#efefd0"), ("#aa4499", "#f2d9ee"),
+           ("#6b7280", "#e5e7eb"), ("#cc6677", "#f6dde1")]
 #: rich colour names for the terminal, matching the strong colours above
 TERMINAL_COLOURS = {
-    "factual_report": "green",
     "official_claim": "blue",
+    "factual_report": "dark_orange",
     "speculation": "magenta",
-    "analysis": "yellow",
+    "analysis": "green",
 }
-EMOJI = {"factual_report": "🟩", "official_claim": "🟦", "speculation": "🟪", "analysis": "🟨"}
+_OTHER_TERMINAL = ["slate_blue1", "green4", "deep_pink4", "cyan", "yellow4", "orchid",
+                   "grey50", "indian_red"]
+EMOJI = {"official_claim": "🟦", "factual_report": "🟧", "speculation": "🟪", "analysis": "🟩"}
+_OTHER_EMOJI = ["🔷", "🟢", "🔶", "🟣", "🔴", "🟡", "🟤", "⚫", "🔵", "🟠"]
+#: CSS text-decoration styles: a second cue beside colour (and in grey print)
+PATTERNS = {"official_claim": "solid", "factual_report": "double", "speculation": "dotted",
+            "analysis": "dashed"}
+_OTHER_PATTERNS = ["solid", "double", "dotted", "dashed", "wavy"]
 
 
-def label_colours(labels) -> dict[str, tuple[str, str]]:
-    """(strong, light) colour of each label; labels outside the guide cycle through greys
-    and other tones.
-
-    >>> label_colours(["official_claim", "other"])["official_claim"][0]
-    '#2f67c9'
-    """
-    out, k = {}, 0
+def _others(labels) -> dict[str, int]:
+    """Each label outside the guide and its turn (0, 1, ...), in ``labels`` order."""
+    out: dict[str, int] = {}
     for label in labels:
-        if label in LABEL_COLOURS:
-            out[label] = LABEL_COLOURS[label]
-        else:
-            out[label] = _OTHERS[k % len(_OTHERS)]
-            k += 1
+        if label not in LABEL_COLOURS and label not in out:
+            out[label] = len(out)
     return out
 
 
-def colour(label: str | None) -> str:
-    """The terminal colour of ``label`` (rich markup); white for none or an unknown one.
+def label_colours(labels) -> dict[str, tuple[str, str]]:
+    """(strong, light) colour of each label: the guide's own, then distinct ones in turn.
 
-    >>> colour("analysis"), colour(None)
-    ('yellow', 'white')
+    >>> label_colours(["official_claim", "sport", "weather"])["official_claim"][0]
+    '#0072b2'
+    >>> len(set(label_colours(["a", "b", "c", "d", "e"]).values()))
+    5
     """
-    return TERMINAL_COLOURS.get(label or "", "white")
+    turn = _others(labels)
+    return {label: LABEL_COLOURS.get(label) or _OTHERS[turn[label] % len(_OTHERS)]
+            for label in labels}
+
+
+def label_symbols(labels) -> dict[str, str]:
+    """A Markdown symbol per label: the guide's coloured squares, then other shapes.
+
+    >>> label_symbols(["sport", "weather"])
+    {'sport': '🔷', 'weather': '🟢'}
+    """
+    turn = _others(labels)
+    return {label: EMOJI.get(label) or _OTHER_EMOJI[turn[label] % len(_OTHER_EMOJI)]
+            for label in labels}
+
+
+def label_patterns(labels) -> dict[str, str]:
+    """A CSS underline style per label (``solid``, ``double``, ``dotted``, ...)."""
+    turn = _others(labels)
+    return {label: PATTERNS.get(label) or _OTHER_PATTERNS[turn[label] % len(_OTHER_PATTERNS)]
+            for label in labels}
+
+
+def terminal_colours(labels) -> dict[str, str]:
+    """A rich colour name per label, the guide's own then others in turn."""
+    turn = _others(labels)
+    return {label: TERMINAL_COLOURS.get(label)
+            or _OTHER_TERMINAL[turn[label] % len(_OTHER_TERMINAL)] for label in labels}
+
+
+def colour(label: str | None, labels=None) -> str:
+    """The terminal colour of ``label`` (rich markup); white for none. A label outside
+    the guide takes its turn in ``labels`` (the model's labels), else white.
+
+    >>> colour("analysis"), colour(None), colour("sport", ["sport", "weather"])
+    ('green', 'white', 'slate_blue1')
+    """
+    if not label:
+        return "white"
+    if label in TERMINAL_COLOURS:
+        return TERMINAL_COLOURS[label]
+    return terminal_colours(labels or ()).get(label, "white")

@@ -114,12 +114,33 @@ def rows_as_json(rows: list[dict], labels: tuple[str, ...] = ()) -> str:
     return json.dumps(docs, ensure_ascii=False, indent=2)
 
 
+def top_cell(top: list[tuple[str, float]], labels=()) -> str:
+    """``label 0.61, label 0.30`` with each label in its colour (rich markup).
+
+    >>> top_cell([("analysis", 0.61), ("speculation", 0.3)])
+    '[green]analysis[/] 0.61, [magenta]speculation[/] 0.30'
+    """
+    return ", ".join(f"[{colour(label, labels)}]{label}[/] {p:.2f}" for label, p in top)
+
+
+def with_top(row: dict, labels: tuple[str, ...], k: int) -> dict:
+    """A prediction row with ``top``: its ``k`` most probable labels, as
+    ``[{"label", "p"}]`` (empty for a row that was not scored).
+
+    >>> with_top({"p_a": 0.2, "p_b": 0.7, "p_c": 0.1}, ("a", "b", "c"), 2)["top"]
+    [{'label': 'b', 'p': 0.7}, {'label': 'a', 'p': 0.2}]
+    """
+    scored = [(label, row.get(f"p_{label}")) for label in labels]
+    ranked = sorted(((lab, p) for lab, p in scored if p is not None), key=lambda x: -x[1])
+    return {**row, "top": [{"label": lab, "p": p} for lab, p in ranked[:k]]}
+
+
 def summary_dict(shares: list[LabelShare]) -> dict:
     """``{label: {"count", "share"}}`` of label shares."""
     return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
 
 
-def predictions_table(doc_id: str, article: ArticlePrediction):
+def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0):
     """A rich table of one document's sentences, labels, confidence and sources."""
     from rich.markup import escape
     from rich.table import Table
@@ -128,6 +149,8 @@ def predictions_table(doc_id: str, article: ArticlePrediction):
     table.add_column("#", justify="right", style="dim")
     table.add_column("label")
     table.add_column("conf", justify="right")
+    if top_k:
+        table.add_column(f"top {top_k}")
     table.add_column("source", overflow="fold", max_width=28)
     table.add_column("sentence", overflow="fold")
     for index, p in enumerate(article.sentences):
@@ -135,8 +158,9 @@ def predictions_table(doc_id: str, article: ArticlePrediction):
         source = p.source
         table.add_row(
             str(index + 1),
-            f"[{colour(p.label)}]{label}[/]",
-            f"{p.confidence:.2f}" if p.label else "",
+            f"[{colour(p.label, article.labels)}]{label}[/]",
+            f"{p.confidence:.2f}" if p.probabilities else "",
+            *([top_cell(p.top(top_k), article.labels)] if top_k else []),
             escape(f"{source.speaker} ({source.kind})") if source else "",
             p.text,
         )
@@ -150,8 +174,9 @@ def summary_table(shares: list[LabelShare], title: str = "summary"):
     table.add_column("label")
     table.add_column("sentences", justify="right")
     table.add_column("share", justify="right")
+    labels = [x.label for x in shares]
     for s in shares:
-        table.add_row(f"[{colour(s.label)}]{s.label}[/]", str(s.count), f"{s.share:.0%}")
+        table.add_row(f"[{colour(s.label, labels)}]{s.label}[/]", str(s.count), f"{s.share:.0%}")
     return table
 
 
@@ -165,8 +190,8 @@ def evaluation_tables(report: EvaluationReport) -> list:
         metrics.add_column(name, justify=justify)  # type: ignore[arg-type]
     for m in report.per_class:
         metrics.add_row(
-            f"[{colour(m.label)}]{m.label}[/]", f"{m.precision:.3f}", f"{m.recall:.3f}",
-            f"{m.f1:.3f}", str(m.support),
+            f"[{colour(m.label, report.labels)}]{m.label}[/]", f"{m.precision:.3f}",
+            f"{m.recall:.3f}", f"{m.f1:.3f}", str(m.support),
         )
     metrics.add_section()
     metrics.add_row("macro avg", "", "", f"{report.macro_f1:.3f}", str(report.n))
