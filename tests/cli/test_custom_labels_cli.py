@@ -112,3 +112,25 @@ def test_tune_on_custom_labels_has_no_failed_candidate(topics_file, tmp_path):
     assert "failed" not in done.stdout
     assert "official_claim" not in done.stdout
     assert (tmp_path / "cfg.json").exists()
+
+
+def test_a_custom_model_gets_its_own_card_symbols_and_colours(topics_file, tmp_path):
+    out = tmp_path / "topics"
+    assert run("train", "--data", str(topics_file), "--output", str(out),
+               "--folds", "0").returncode == 0
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "`sport`" in card and "`weather`" in card and "`money`" in card
+    for news in ("journalists", "official sources", "news prose written for this project",
+                 "Grey zones in the guide", "Police said"):
+        assert news not in card, news
+
+    text = "The striker scored twice. Heavy rain flooded the valley. Shares fell sharply."
+    markdown = run("predict", "--model", str(out), "--format", "markdown", text).stdout
+    share_line = markdown.splitlines()[2]
+    symbols = [part.split()[0] for part in share_line.split(" · ")]
+    assert len(symbols) == 3 and len(set(symbols)) == 3 and "⬜" not in symbols
+
+    html = run("predict", "--model", str(out), "--format", "html", text).stdout
+    colours = json.loads(html.split('data-colours="')[1].split('"')[0].replace("&quot;", '"'))
+    assert set(colours) == {"sport", "weather", "money"}
+    assert len(set(colours.values())) == 3
