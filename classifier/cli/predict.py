@@ -128,7 +128,7 @@ def predict_cli(
         _check_options(texts, file, input_path, text_column, id_column, split_sentences,
                        html, output_format, top_k, no_summary or summary, output, jobs,
                        engine, scheduler, quiet)
-        if output is not None:
+        if output is not None and input_path is not None:  # (checked above)
             run_batch(model=model, input_path=input_path, output=output,
                       text_column=text_column or "text", id_column=id_column,
                       split=split_sentences, jobs=jobs or 0,
