@@ -202,14 +202,6 @@ def test_metadata_labels_that_disagree_with_the_model_are_refused(tiny_model, tm
         load_model(path, fast=fast)
 
 
-# A worker that cannot load the model ends the pool with BrokenProcessPool and a
-# traceback; classifier/batch/local.py (being rebuilt for issue 15 items 3, 5, 8, 9)
-# must hand the worker's ClassifierError to the parent. Strict: passes once it does.
-WORKER_ERRORS = pytest.mark.xfail(
-    strict=True, reason="issue 15 item 10: batch/local.py must report a worker's load error")
-
-
-@WORKER_ERRORS
 def test_metadata_labels_that_disagree_fail_in_one_line_under_jobs(
     tiny_model, tiny_dir, tmp_path
 ):
@@ -229,7 +221,6 @@ def test_metadata_labels_that_disagree_fail_in_one_line_under_jobs(
     assert (tmp_path / "previous.csv").read_text() == "keep"
 
 
-@WORKER_ERRORS
 def test_a_tampered_model_fails_in_one_line_under_jobs(tiny_model, tiny_dir, tmp_path):
     path = save_model(tiny_model, tmp_path / "m")
     (path / "model.npz").write_bytes(b"tampered")
