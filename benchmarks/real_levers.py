@@ -22,14 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.tfidf.pipeline import load_config  # noqa: E402
-
 from classifier.data import load_labeled  # noqa: E402
 from classifier.evaluation import bootstrap_macro_f1, score  # noqa: E402
+from classifier.tfidf.pipeline import load_config  # noqa: E402
 
 
 def fit(texts, labels, weights, config):
     import numpy as np
+
     from classifier.tfidf.pipeline import build_pipeline
 
     pipeline = build_pipeline(config, 0)
@@ -56,7 +56,8 @@ def scores(pipeline, splits) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--teacher", type=Path, default=ROOT / "models" / "accurate")
-    parser.add_argument("--cache", type=Path, default=ROOT / "benchmarks" / "work")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="cached teacher probabilities [default: the real-news cache]")
     parser.add_argument("--only", nargs="*", help="variant names to run")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "real_levers.json")
     args = parser.parse_args()
@@ -110,6 +111,15 @@ def main() -> None:
         "+ real-train weight 3 + pseudo hard 0.5": variant(big, 3.0, {"weight": 0.5}),
         "+ real-train weight 3 + pseudo soft 1": variant(big, 3.0, {"weight": 1.0, "soft": True}),
     }
+    sweep = {"C": [1.0, 2.0, 4.0], "cue_weight": [0.5, 1.0]}
+    for name, values in sweep.items():
+        for value in values:
+            cfg = config.with_params(**{name: value})
+            variants[f"+ real-train, {name}={value:g}"] = variant(big, 1.0, None, cfg)
+    variants["+ real-train, class_weight=None, no boost"] = variant(
+        big, 1.0, None, config.with_params(class_weight=None, class_boost=None))
+    variants["+ real-train, no character n-grams"] = variant(
+        big, 1.0, None, config.with_params(char_ngram_range=None))
     results = json.loads(args.out.read_text()) if args.out.exists() else {}
     for name, (texts, labels, weights, cfg) in variants.items():
         if args.only and name not in args.only:

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from classifier.errors import ClassifierError
 
@@ -24,8 +25,9 @@ class TeacherLabels:
 
     texts: list[str]
     labels: tuple[str, ...]
-    proba: object  # numpy array (n, len(labels))
+    proba: Any  # numpy array (n, len(labels))
     teacher: str
+    articles: list[str] | None = None
 
 
 def _pool_key(texts: list[str], contexts: list[str] | None, teacher: Path) -> str:
@@ -67,15 +69,16 @@ def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
     folder = resolve_model_path(str(teacher))
     texts = [p.text for p in pool]
     contexts = [p.previous for p in pool]
-    model = load_model(folder)
-    uses_context = model.uses_context
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    uses_context = bool((metadata.get("config") or {}).get("context"))
     key = _pool_key(texts, contexts if uses_context else None, folder)
     target = Path(cache) if cache else data_home()
     path = target / f"teacher-{key}.npz"
     if path.is_file():
         saved = np.load(path)
         return TeacherLabels(texts, tuple(str(x) for x in saved["labels"]), saved["proba"],
-                             str(folder))
+                             str(folder), [p.article_id for p in pool])
+    model = load_model(folder)
     if threads and hasattr(model, "threads"):
         model.threads = threads
     parts = [model.predict_proba(texts[i:i + 2048], contexts[i:i + 2048])
@@ -83,7 +86,8 @@ def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
     proba = np.vstack(parts) if parts else np.zeros((0, len(model.labels)))
     target.mkdir(parents=True, exist_ok=True)
     np.savez(path, proba=proba, labels=np.array(model.labels))
-    return TeacherLabels(texts, tuple(model.labels), proba, str(folder))
+    return TeacherLabels(texts, tuple(model.labels), proba, str(folder),
+                         [p.article_id for p in pool])
 
 
 def pseudo_labeled(teacher: TeacherLabels, weight: float = 1.0, floor: float = 0.0,
@@ -136,3 +140,37 @@ def pseudo_labeled(teacher: TeacherLabels, weight: float = 1.0, floor: float = 0
             labels.append(teacher.labels[int(row.argmax())])
             weights.append(float(weight))
     return texts, labels, weights
+
+
+def with_pseudo_labels(data, teacher: str | Path, weight: float = 0.5, floor: float = 0.8,
+                       soft: bool = False, threads: int | None = None):
+    """``data`` plus the teacher's pseudo-labels of the real-news pool, weighted.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The labeled training rows (weight 1 unless they carry weights).
+    teacher : str or Path
+        The model that labels the pool (``classifier data fetch`` must have run).
+    weight, floor, soft
+        As in ``pseudo_labeled``.
+    threads : int, optional
+        Torch threads for a transformer teacher.
+
+    Returns
+    -------
+    LabeledData
+        ``data`` followed by the pseudo-labeled rows, grouped by pool article.
+    """
+    from classifier.data.tables import LabeledData, concat_labeled
+
+    labels = teacher_probabilities(teacher, threads=threads)
+    texts, pseudo, weights = pseudo_labeled(labels, weight=weight, floor=floor, soft=soft)
+    article = dict(zip(labels.texts, labels.articles or []))
+    extra = LabeledData(
+        texts=texts, labels=pseudo, groups=[f"pool:{article.get(t, '')}" for t in texts],
+        source=f"pseudo-labels of the real-news pool by {Path(labels.teacher).name} "
+               f"(weight {weight:g}, floor {floor:g}{', soft' if soft else ''})",
+        weights=weights,
+    )
+    return concat_labeled([data, extra], with_groups=data.groups is not None)

@@ -181,7 +181,8 @@ def train(
     Parameters
     ----------
     data : LabeledData
-        The training rows.
+        The training rows (with ``weights``, each row's sample weight: e.g.
+        pseudo-labeled rows from ``classifier.distillation``).
     config : PipelineConfig, optional
         The pipeline (default: the shipped configuration).
     random_state : int
@@ -204,7 +205,10 @@ def train(
     check_config_labels(config, data.labels)
     cv_result = cross_validate(data, config, cv, random_state, on_fold) if cv > 1 else None
     pipeline = build_pipeline(config, random_state)
-    pipeline.fit(data.texts, data.labels)
+    if data.weights is not None:
+        pipeline.fit(data.texts, data.labels, clf__sample_weight=list(data.weights))
+    else:
+        pipeline.fit(data.texts, data.labels)
     metadata = new_metadata(
         "tfidf", list(pipeline.classes_), config.to_dict(), random_state=random_state,
         versions=library_versions(),

@@ -36,6 +36,7 @@ class ArtifactFormat(str, Enum):
 
 
 TRAINING, TRANSFORMER, STREAMING = "Training", "Transformer backend", "Out-of-core (--streaming)"
+DISTILL = "Distillation (real-news pool)"
 
 
 @app.command("train", epilog=examples(
@@ -46,6 +47,8 @@ TRAINING, TRANSFORMER, STREAMING = "Training", "Transformer backend", "Out-of-co
     "classifier train --backend transformer --data mine.jsonl -o models/mine-accurate "
     "--epochs 3 --learning-rate 3e-5",
     "classifier train --streaming --data big.jsonl -o models/big --passes 3",
+    "classifier train -d data/train.jsonl -d real-train --distill models/accurate "
+    "-o models/mine --folds 0",
 ))
 def train_cli(
     data: Annotated[
@@ -132,6 +135,25 @@ def train_cli(
         int | None, typer.Option(min=8, metavar="N", rich_help_panel=TRANSFORMER,
                                  help="Tokens kept per input \\[default: 128].")
     ] = None,
+    distill: Annotated[
+        str | None, typer.Option(metavar="MODEL", rich_help_panel=DISTILL,
+                                 help="Add the real-news pool labeled by this model (e.g. "
+                                 "models/accurate) as weighted pseudo-labels (TF-IDF backend; "
+                                 "needs `classifier data fetch`).")
+    ] = None,
+    distill_weight: Annotated[
+        float, typer.Option(min=0.0, metavar="W", rich_help_panel=DISTILL,
+                            help="Sample weight of a pseudo-labeled sentence.")
+    ] = 0.5,
+    distill_floor: Annotated[
+        float, typer.Option(min=0.0, max=1.0, metavar="P", rich_help_panel=DISTILL,
+                            help="Keep pool sentences whose top probability reaches P.")
+    ] = 0.8,
+    distill_soft: Annotated[
+        bool, typer.Option("--distill-soft", rich_help_panel=DISTILL,
+                           help="Soft targets: one row per label weighted by its "
+                           "probability, instead of the top label.")
+    ] = False,
     streaming: Annotated[
         bool, typer.Option("--streaming", rich_help_panel=STREAMING,
                            help="Hashed features + SGD, fitted chunk by chunk in flat memory, "
@@ -192,6 +214,15 @@ def train_cli(
         dataset = load_labeled(data, text_column, label_column, group_column, encoding)
         console.print(f"read {len(dataset)} rows from {dataset.source}: {dataset.label_counts}")
         hygiene = _check_data(dataset, min_examples, max_imbalance, strict, console)
+        if distill:
+            from classifier.distillation import with_pseudo_labels
+
+            if backend is not Backend.tfidf:
+                raise ClassifierError("--distill trains the TF-IDF backend (--backend tfidf)")
+            with console.status("labeling the real-news pool with the teacher..."):
+                dataset = with_pseudo_labels(dataset, distill, distill_weight, distill_floor,
+                                             distill_soft)
+            console.print(f"added {len(dataset) - hygiene.rows} pseudo-labeled rows")
         if backend is Backend.transformer:
             from classifier.transformer import TransformerConfig
 

@@ -31,6 +31,8 @@ class LabeledData:
     dropped: dict[str, int] = field(default_factory=dict)
     #: the sentence before each row in its article (``""`` for none), when known
     contexts: list[str] | None = None
+    #: each row's sample weight for training (``None``: all 1)
+    weights: list[float] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -213,7 +215,7 @@ def load_labeled(
         parts = [_load_real(str(name)) for name in real]
         if files:
             parts.append(load_labeled(files, text_column, label_column, group_column, encoding))
-        return _concat(parts, with_groups=bool(group_column) or not files)
+        return concat_labeled(parts, with_groups=bool(group_column) or not files)
     source = ", ".join(map(str, paths))
     table = _read_table(paths, encoding)
     texts = _column(table, text_column, source)
@@ -275,7 +277,7 @@ def _load_real(split: str) -> LabeledData:
     )
 
 
-def _concat(parts: list[LabeledData], with_groups: bool) -> LabeledData:
+def concat_labeled(parts: list[LabeledData], with_groups: bool = True) -> LabeledData:
     """One ``LabeledData`` from several, in order."""
     dropped: Counter = Counter()
     for part in parts:
@@ -288,6 +290,8 @@ def _concat(parts: list[LabeledData], with_groups: bool) -> LabeledData:
         dropped=dict(dropped),
         contexts=[c for p in parts for c in (p.contexts or [""] * len(p))]
         if any(p.contexts is not None for p in parts) else None,
+        weights=[w for p in parts for w in (p.weights or [1.0] * len(p))]
+        if any(p.weights is not None for p in parts) else None,
     )
 
 
