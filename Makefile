@@ -43,17 +43,21 @@ real-data: $(DEV)
 	$(PY) scripts/build_real.py
 	$(PY) scripts/check_real_text.py
 
-## Train the shipped model models/default on data/ (train+dev), scored on test
-train: $(CORE)
+## Train the shipped model models/default: team corpus (train+dev) + real-train + the accurate model's pseudo-labels of the real-news pool
+train: $(DEV)
+	$(VENV)/bin/classifier data fetch
 	$(VENV)/bin/classifier train --data data/train.jsonl --data data/dev.jsonl \
-		--group-column group --config models/config.json \
-		--test data/test.jsonl --out models/default --force
+		--data real-train --group-column group --config models/config.json \
+		--distill models/accurate --distill-weight 0.5 --distill-floor 0.8 \
+		--test data/test.jsonl --folds 0 --output models/default --force
 
-## Fine-tune the accurate model models/accurate (transformer) on data/, scored on test
+## Fine-tune the accurate model models/accurate (transformer): team corpus + real-train, previous sentence as context in training
 train-accurate: $(DEV)
-	$(VENV)/bin/classifier train --backend transformer --threads 1 \
-		--data data/train.jsonl --data data/dev.jsonl --group-column group \
-		--test data/test.jsonl --out models/accurate --force
+	$(VENV)/bin/classifier data fetch
+	$(VENV)/bin/classifier train --backend transformer --threads 2 \
+		--context --no-predict-context \
+		--data data/train.jsonl --data data/dev.jsonl --data real-train --group-column group \
+		--test data/test.jsonl --output models/accurate --force
 
 ## Evaluate the shipped model on the test and shift splits
 evaluate: $(CORE)

@@ -117,7 +117,7 @@ def main() -> None:
             cfg = config.with_params(**{name: value})
             variants[f"+ real-train, {name}={value:g}"] = variant(big, 1.0, None, cfg)
     variants["+ real-train, class_weight=None, no boost"] = variant(
-        big, 1.0, None, config.with_params(class_weight=None, class_boost=None))
+        big, 1.0, None, config.with_params(class_weight=None, class_boost=()))
     variants["+ real-train, no character n-grams"] = variant(
         big, 1.0, None, config.with_params(char_ngram_range=None))
     results = json.loads(args.out.read_text()) if args.out.exists() else {}

@@ -70,7 +70,8 @@ def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
     texts = [p.text for p in pool]
     contexts = [p.previous for p in pool]
     metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    uses_context = bool((metadata.get("config") or {}).get("context"))
+    config = metadata.get("config") or {}
+    uses_context = bool(config.get("context")) and bool(config.get("predict_context", True))
     key = _pool_key(texts, contexts if uses_context else None, folder)
     target = Path(cache) if cache else data_home()
     path = target / f"teacher-{key}.npz"

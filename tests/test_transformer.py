@@ -300,3 +300,16 @@ def test_transformer_labels_come_from_the_weights(saved_transformer, tmp_path):
     (copy / "metadata.json").write_text(json.dumps(meta))
     with pytest.raises(ModelFileError, match="do not match"):
         load_model(copy)
+
+
+def test_predict_context_false_reads_sentences_alone(tiny_transformer):
+    """A context model told ``predict_context: false`` predicts from the sentence alone."""
+    model = tiny_transformer
+    saved = dict(model.metadata.get("config", {}))
+    try:
+        model.metadata.setdefault("config", {}).update(context=True, predict_context=False)
+        assert not model.uses_context
+        model.metadata["config"]["predict_context"] = True
+        assert model.uses_context
+    finally:
+        model.metadata["config"] = saved

@@ -123,6 +123,12 @@ def train_cli(
                            help="Read the previous sentence of each article as context "
                            "(needs article_id and position columns, or real-news splits).")
     ] = False,
+    predict_context: Annotated[
+        bool, typer.Option("--predict-context/--no-predict-context",
+                           rich_help_panel=TRANSFORMER,
+                           help="With --context: read the context when predicting too (turn "
+                           "it off if sentence-only input scores better on held-out data).")
+    ] = True,
     learning_rate: Annotated[
         float | None, typer.Option(min=0.0, metavar="RATE", rich_help_panel=TRANSFORMER,
                                    help="Fine-tuning learning rate \\[default: 5e-05].")
@@ -229,6 +235,7 @@ def train_cli(
             defaults = TransformerConfig()
             fine_tune_config = TransformerConfig(
                 context=context,
+                predict_context=predict_context,
                 learning_rate=learning_rate or defaults.learning_rate,
                 batch_size=batch_size or defaults.batch_size,
                 max_length=max_length or defaults.max_length,

@@ -196,8 +196,10 @@ class TransformerModel(Model):
 
     @property
     def uses_context(self) -> bool:
-        """Whether this model was fine-tuned with the previous sentence as context."""
-        return bool(self.metadata.get("config", {}).get("context"))
+        """Whether this model reads the previous sentence: fine-tuned with context and
+        not told otherwise (``predict_context: false``, chosen on held-out data)."""
+        config = self.metadata.get("config", {})
+        return bool(config.get("context")) and bool(config.get("predict_context", True))
 
     def _proba(self, texts: list[str]):
         return self._proba_context(texts, None)

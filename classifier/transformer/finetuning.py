@@ -49,6 +49,9 @@ class TransformerConfig:
     context: bool = False
     #: share of training rows whose context is blanked, so sentence-only input works
     context_dropout: float = 0.3
+    #: read the context when predicting (a model trained with context may do better
+    #: without it on held-out data; set after comparing both)
+    predict_context: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
