@@ -111,6 +111,11 @@ def main() -> None:
         "+ real-train weight 3 + pseudo hard 0.5": variant(big, 3.0, {"weight": 0.5}),
         "+ real-train weight 3 + pseudo soft 1": variant(big, 3.0, {"weight": 1.0, "soft": True}),
     }
+    variants["+ real-train + pseudo hard 0.5, floor 0.8"] = variant(
+        big, 1.0, {"weight": 0.5, "floor": 0.8})
+    variants["+ real-train + pseudo hard 1, floor 0.8"] = variant(
+        big, 1.0, {"weight": 1.0, "floor": 0.8})
+    variants["+ real-train + pseudo soft 1"] = variant(big, 1.0, {"weight": 1.0, "soft": True})
     sweep = {"C": [1.0, 2.0, 4.0], "cue_weight": [0.5, 1.0]}
     for name, values in sweep.items():
         for value in values:

@@ -85,10 +85,28 @@ def _data_section(data: dict) -> list[str]:
     return lines + [""]
 
 
+def _real_section(real: dict) -> list[str]:
+    """Real published news first: the figures a user of the model can expect."""
+    lines = ["- **real published news** (the project's real-news set, 2017, labeled by the "
+             "team; 90% interval from a bootstrap over articles):", "",
+             "| split | sentences | macro-F1 | 90% interval | official_claim recall |",
+             "|---|---:|---:|---|---:|"]
+    for split in ("real-test", "real-dev"):
+        row = real.get(split)
+        if row:
+            low, high = row.get("macro_f1_90", [None, None])
+            lines.append(f"| `{split}` | {row.get('n')} | {_f(row.get('macro_f1'))} | "
+                         f"{_f(low)} to {_f(high)} | {_f(row.get('official_claim_recall'))} |")
+    note = real.get("note")
+    return lines + ([""] + [note] if note else []) + [""]
+
+
 def _metrics_section(metrics: dict) -> list[str]:
     lines = ["## Metrics", ""]
+    if metrics.get("real"):
+        lines += _real_section(metrics["real"])
     cv, test = metrics.get("cv"), metrics.get("test")
-    if not cv and not test:
+    if not cv and not test and not metrics.get("real"):
         return lines + ["No metrics were recorded (trained without cross-validation or a "
                         "test set).", ""]
     if cv:
