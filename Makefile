@@ -48,7 +48,7 @@ train: $(DEV)
 	$(VENV)/bin/classifier data fetch
 	$(VENV)/bin/classifier train --data data/train.jsonl --data data/dev.jsonl \
 		--data real-train --group-column group --config models/config.json \
-		--distill models/accurate --distill-weight 0.5 --distill-floor 0.8 \
+		--distill models/accurate --distill-weight 1 --distill-floor 0.8 \
 		--test data/test.jsonl --folds 0 --output models/default --force
 
 ## Fine-tune the accurate model models/accurate (transformer): team corpus + real-train, previous sentence as context in training
