@@ -123,12 +123,11 @@ def train_cli(
                            help="Read the previous sentence of each article as context "
                            "(needs article_id and position columns, or real-news splits).")
     ] = False,
-    predict_context: Annotated[
-        bool, typer.Option("--predict-context/--no-predict-context",
-                           rich_help_panel=TRANSFORMER,
-                           help="With --context: read the context when predicting too (turn "
-                           "it off if sentence-only input scores better on held-out data).")
-    ] = True,
+    no_predict_context: Annotated[
+        bool, typer.Option("--no-predict-context", rich_help_panel=TRANSFORMER,
+                           help="With --context: predict from the sentence alone (if "
+                           "sentence-only input scores better on held-out data).")
+    ] = False,
     learning_rate: Annotated[
         float | None, typer.Option(min=0.0, metavar="RATE", rich_help_panel=TRANSFORMER,
                                    help="Fine-tuning learning rate \\[default: 5e-05].")
@@ -172,6 +171,7 @@ def train_cli(
     # old spellings, kept hidden for one release
     out: Annotated[Path | None, typer.Option("--out", hidden=True)] = None,
     cv: Annotated[int | None, typer.Option("--cv", hidden=True)] = None,
+    _predict_context: Annotated[bool, typer.Option("--predict-context", hidden=True)] = False,
     artifact_format: Annotated[
         ArtifactFormat | None, typer.Option("--format", hidden=True)
     ] = None,
@@ -204,7 +204,7 @@ def train_cli(
             save_format=artifact_format.value if artifact_format else None, strict=strict,
             encoding=encoding, transformer_options=(
                 (epochs, threads, learning_rate, batch_size, max_length) != (None,) * 5
-                or context))
+                or context or no_predict_context))
         if streaming:
             from classifier.cli.batch import train_streaming_cli
 
@@ -235,7 +235,7 @@ def train_cli(
             defaults = TransformerConfig()
             fine_tune_config = TransformerConfig(
                 context=context,
-                predict_context=predict_context,
+                predict_context=not no_predict_context,
                 learning_rate=learning_rate or defaults.learning_rate,
                 batch_size=batch_size or defaults.batch_size,
                 max_length=max_length or defaults.max_length,

@@ -33,7 +33,7 @@ def test_predict_output_quiet_and_split_from_a_text_folder(saved_model, tmp_path
                  "--split-sentences", "--quiet", "--jobs", "1")
     assert result.exit_code == 0 and result.output == ""
     lines = out.read_text().splitlines()
-    assert len(lines) == 4 and lines[1].startswith('0,"a.txt",0,0,30,')
+    assert len(lines) == 4 and lines[1].startswith('0,"a.txt",0,"sentence",0,30,')
     assert lines[3].endswith('"empty text"')
 
 
