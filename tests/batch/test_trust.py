@@ -132,7 +132,7 @@ def test_a_17_mb_quoted_csv_cell_is_one_row(saved_model, tmp_path):
         result = run("predict", "--model", saved_model, "--input", source, "--id-column", "id",
                      *args)
         assert result.exit_code == 0, result.output[-300:]
-        text = (tmp_path / "out.jsonl").read_text() if "--output" in args else result.output
+        text = (tmp_path / "out.jsonl").read_text() if "--output" in args else result.stdout
         rows = [json.loads(line) for line in text.splitlines()]
         assert [r["id"] for r in rows] == ["a", "b", "c"]
         assert rows[0]["label"] and rows[2]["label"]
