@@ -163,7 +163,10 @@ class OnnxTransformerModel(Model):
 
     @property
     def uses_context(self) -> bool:
-        return bool(self.metadata.get("config", {}).get("context"))
+        """As ``TransformerModel.uses_context``: fine-tuned with context, and not told
+        to predict without it (``predict_context: false``)."""
+        config = self.metadata.get("config", {})
+        return bool(config.get("context")) and bool(config.get("predict_context", True))
 
     @property
     def threads(self) -> int | None:
