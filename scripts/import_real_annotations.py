@@ -12,6 +12,7 @@ offsets in the normalised article, checked against the source, and writes
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -22,7 +23,13 @@ FIELDS = ("label", "difficulty", "note", "open_case", "kind", "reason")
 
 
 def _span(haystack: str, needle: str, start: int, end: int, last: bool = False) -> list[int]:
-    """Offsets of ``needle`` inside ``haystack[start:end]`` (first, or last if ``last``)."""
+    """Offsets of ``needle`` inside ``haystack[start:end]`` (first, or last if ``last``),
+    as a whole word where it occurs as one ("he" is not the end of "the")."""
+    whole = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)",
+                                            haystack[start:end])]
+    if whole:
+        at = start + (whole[-1] if last else whole[0])
+        return [at, at + len(needle)]
     find = haystack.rfind if last else haystack.find
     at = find(needle, start, end)
     if at < 0:
