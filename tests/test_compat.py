@@ -26,18 +26,17 @@ def test_models_saved_before_the_move_load_and_agree_with_their_numpy_export(nam
     assert type(full.pipeline.named_steps["clf"]).__module__ == "classifier.tfidf.estimators"
 
 
-def test_the_shipped_model_pickles_the_old_paths_and_still_loads():
+def test_the_shipped_model_loads_in_a_fresh_process():
+    """The shipped model was retrained after the move (it pickles the new paths); models
+    saved before it are the fixtures above, which pickle the old ones."""
     code = (
-        "import sys; from classifier import load_model\n"
+        "from classifier import load_model\n"
         "m = load_model(); m.pipeline\n"
-        "print(sorted(n for n in sys.modules if n in ('classifier.features', "
-        "'classifier.weighting')))\n"
         "print(m.predict(['Police said two men were held.'])[0].label)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split("\n")
-    assert out[0] == "['classifier.features', 'classifier.weighting']"
-    assert out[1] == "official_claim"
+    assert out[0] == "official_claim"
 
 
 def test_old_paths_are_the_same_classes():
