@@ -93,7 +93,8 @@ def test_tag_articles_gives_one_article_per_input_in_order(models, texts):
     articles = models["numpy"].tag_articles(texts)
     assert [a.text for a in articles] == texts
     for text, article in zip(texts, articles):
-        assert all(p.label is not None for p in article.sentences)
+        # only a heading, byline or dateline on a line of its own is left unlabeled
+        assert all(p.label is not None or p.kind != "sentence" for p in article.sentences)
         check_spans(text, [p for p in article.sentences])
 
 

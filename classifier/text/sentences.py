@@ -190,7 +190,7 @@ def line_kind(line: str) -> str:
     ['heading', 'byline', 'dateline', 'sentence']
     """
     line = line.strip()
-    if not line or len(line) > 120:
+    if len(line) > 120 or not any(c.isalnum() for c in line):
         return _SENTENCE
     words = line.split()
     if line.startswith("#") and line.lstrip("#")[:1] == " ":
