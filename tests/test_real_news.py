@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -38,30 +34,10 @@ ROWS = [
 ]
 
 
-def _csv_bytes(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 @pytest.fixture
-def source(tmp_path, monkeypatch) -> Path:
-    """A cache folder holding a fake wheel whose checksums the module expects."""
-    inner = io.BytesIO()
-    with zipfile.ZipFile(inner, "w") as z:
-        z.writestr(real_news.CSV_NAME, _csv_bytes(ROWS))
-    member = inner.getvalue()
-    wheel = tmp_path / "cache" / real_news.WHEEL
-    wheel.parent.mkdir()
-    with zipfile.ZipFile(wheel, "w") as z:
-        z.writestr(real_news.MEMBER, member)
-    monkeypatch.setattr(real_news, "MEMBER_SHA256", hashlib.sha256(member).hexdigest())
-    monkeypatch.setattr(real_news, "WHEEL_SHA256",
-                        hashlib.sha256(wheel.read_bytes()).hexdigest())
-    monkeypatch.setenv("CLASSIFIER_DATA", str(wheel.parent))
-    return wheel.parent
+def source(fake_news_source) -> Path:
+    """A cache folder holding a fake wheel of ``ROWS``."""
+    return fake_news_source(ROWS)
 
 
 def _refs(folder: Path, split: str, articles: dict, labels: dict) -> None:
