@@ -55,7 +55,7 @@ def train_cli(
         list[str],
         typer.Option("--data", "-d", metavar="FILE", rich_help_panel=INPUT,
                      help="CSV, JSONL or Parquet file(s) with text and label columns (repeat "
-                     "for several), or a Hub dataset id."),
+                     "for several), or a Hub dataset as hf:OWNER/NAME."),
     ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FOLDER", rich_help_panel=OUTPUT,

@@ -25,6 +25,7 @@ import codecs
 import csv
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,12 +93,49 @@ def input_kind(path: str | Path) -> str:
 
 
 def text_files(folder: Path) -> tuple[str, ...]:
-    """The ``.txt`` files under ``folder``, as sorted relative POSIX paths."""
-    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt")
-                   if p.is_file())
-    if not files:
+    """The ``.txt`` entries under ``folder``, as sorted relative POSIX paths.
+
+    Every entry named ``*.txt`` is listed, readable or not (a broken link, a FIFO),
+    and so is every sub-folder that cannot be listed, with a trailing ``/``: each
+    becomes an error row when read, so that nothing is skipped without a word.
+    Symbolic links to folders are not followed.
+    """
+    found: list[str] = []
+
+    def unlisted(exc: OSError) -> None:
+        where = Path(exc.filename or folder)
+        if where == folder:
+            raise DataError(f"{folder}: cannot read this folder ({exc.strerror})")
+        found.append(where.relative_to(folder).as_posix() + "/")
+
+    for root, dirs, names in os.walk(folder, onerror=unlisted):
+        base = Path(root).relative_to(folder)
+        found.extend((base / name).as_posix() for name in names if name.endswith(".txt"))
+        found.extend((base / name).as_posix() for name in dirs
+                     if name.endswith(".txt") and os.path.islink(os.path.join(root, name)))
+    if not found:
         raise DataError(f"{folder}: no .txt files in this folder")
-    return tuple(files)
+    return tuple(sorted(found))
+
+
+def _read_entry(folder: Path, name: str) -> bytes:
+    """The bytes of one entry listed by ``text_files``; an ``OSError`` naming why if it
+    is not a readable regular file (a FIFO or device is never opened: reading it could
+    block for ever)."""
+    path = folder / name
+    if name.endswith("/"):
+        os.listdir(path)  # raises the reason it could not be listed
+        raise OSError(0, "folder could not be listed")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise OSError(2, "broken symbolic link") from None
+        raise
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise OSError(0, kind)
+    return path.read_bytes()
 
 
 def input_codec(encoding: str = "utf-8") -> str:
@@ -591,7 +629,7 @@ def _txt_chunks(part, text_column, id_column, label_column, chunk_rows):
     chunk = RawChunk(part.first_row)
     for name in part.files[part.start:stop]:
         try:
-            text, error = _decode((folder / name).read_bytes(), codec=part.encoding)
+            text, error = _decode(_read_entry(folder, name), codec=part.encoding)
             if text is not None:
                 text = text.removeprefix("\ufeff")  # a byte-order mark is not text
         except OSError as exc:

@@ -18,6 +18,8 @@ from pathlib import Path
 from classifier.errors import DataError
 
 FORMATS = {".csv": "csv", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
+#: how a Hugging Face Hub dataset is named where a file is expected (``hf:owner/name``)
+HUB_PREFIX = "hf:"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _check_json_line(path: Path, lineno: int, line: str) -> None:
         column = getattr(exc, "colno", None)
         where = f" at column {column}" if column else ""
         raise DataError(f"{path}:{lineno}: not valid JSON ({reason}{where})") from None
+    except RecursionError:  # nested deeper than the interpreter's stack
+        raise DataError(f"{path}:{lineno}: not valid JSON (nested too deeply)") from None
     if not isinstance(row, dict):
         raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}")
     for key, value in row.items():
@@ -138,12 +142,15 @@ def _read_table(paths: Sequence[str | Path], encoding: str = "utf-8"):
 
     datasets.utils.logging.set_verbosity_error()
     datasets.utils.logging.disable_progress_bar()
+    hub = [str(p) for p in paths if str(p).startswith(HUB_PREFIX)]
+    if hub:
+        if len(paths) > 1:
+            raise DataError(f"{hub[0]}: a Hub dataset is read alone, not with other files")
+        return _read_hub(hub[0].removeprefix(HUB_PREFIX))
     local = [Path(p) for p in paths]
-    if len(local) == 1 and not local[0].exists() and _looks_like_hub_id(str(paths[0])):
-        return _read_hub(str(paths[0]))
     for path in local:
         if not path.exists():
-            raise DataError(f"{path}: no such file")
+            raise DataError(f"{path}: no such file{_hub_hint(str(path))}")
         if path.is_dir():
             raise DataError(f"{path}: is a folder, expected a CSV, JSONL or Parquet file")
     builders = {file_format(p) for p in local}
@@ -170,8 +177,11 @@ def _read_table(paths: Sequence[str | Path], encoding: str = "utf-8"):
         raise DataError(f"{', '.join(map(str, local))}: could not read: {first}") from None
 
 
-def _looks_like_hub_id(name: str) -> bool:
-    return name.count("/") == 1 and not Path(name).suffix and not name.startswith((".", "/"))
+def _hub_hint(name: str) -> str:
+    """A hint for a missing file named like a Hub dataset (``owner/name``)."""
+    if name.count("/") == 1 and not Path(name).suffix and not name.startswith((".", "/")):
+        return f" (a Hugging Face Hub dataset is named {HUB_PREFIX}{name})"
+    return ""
 
 
 def _read_hub(name: str):
@@ -180,7 +190,8 @@ def _read_hub(name: str):
     try:
         return datasets.load_dataset(name, split="train")
     except Exception as exc:
-        raise DataError(f"{name}: not a local file, and not loadable from the Hub: {exc}") from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{HUB_PREFIX}{name}: not loadable from the Hub: {first}") from None
 
 
 def _column(table, name: str, path: str) -> list:

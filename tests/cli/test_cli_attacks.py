@@ -131,8 +131,6 @@ def test_predict_output_honours_safe(tiny_model, tiny_dir, tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 item 12: classifier/data/records.py "
-                   "text_files skips them (being rebuilt by the batch engineer)")
 def test_a_txt_folder_reports_what_it_cannot_read(saved_model, tmp_path):
     import os
 
@@ -151,3 +149,32 @@ def test_a_txt_folder_reports_what_it_cannot_read(saved_model, tmp_path):
     assert rows["a.txt"]["error"] is None and rows["sub/b.txt"]["error"] is None
     assert rows["broken.txt"]["error"] and rows["pipe.txt"]["error"]
     assert rows["broken.txt"]["label"] is None and rows["pipe.txt"]["label"] is None
+    assert "broken symbolic link" in rows["broken.txt"]["error"]
+    assert "not a regular file" in rows["pipe.txt"]["error"]
+
+
+def test_a_txt_folder_reports_a_sub_folder_it_cannot_list(saved_model, tmp_path, monkeypatch):
+    import os
+
+    folder = tmp_path / "articles"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "c.txt").write_text(TEXT)
+    (folder / "a.txt").write_text(TEXT)
+
+    def refuse(real):
+        def listing(path="."):  # root reads any folder: refuse this one as chmod 000 would
+            if os.fspath(path).endswith("locked"):
+                raise PermissionError(13, "Permission denied", os.fspath(path))
+            return real(path)
+        return listing
+
+    monkeypatch.setattr(os, "scandir", refuse(os.scandir))
+    monkeypatch.setattr(os, "listdir", refuse(os.listdir))
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "--model", saved_model, "--input", folder, "--output", out,
+                 "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["a.txt", "locked/"]
+    assert rows[0]["error"] is None and rows[0]["label"]
+    assert "Permission denied" in rows[1]["error"] and rows[1]["label"] is None
