@@ -128,7 +128,7 @@ def main() -> None:
         "- Near-duplicate pairs left within each split: "
         + ", ".join(f"{s} {n}" for s, n in stats["near_duplicate_pairs_within_split"].items())
         + f" (of {total:,} sentences).",
-        "- `tests/test_corpus.py` re-checks the schema, the label set and leakage across "
+        "- `tests/dataio/test_corpus.py` re-checks the schema, the label set and leakage across "
         "splits on every test run.",
         "",
         "## Label quality",

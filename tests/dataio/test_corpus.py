@@ -10,7 +10,7 @@ from classifier.data import load_labeled
 from classifier.data.dedup import near_duplicates
 from classifier.labels import LABELS
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 SPLITS = ("train", "dev", "test", "shift")
 FIELDS = {"id", "text", "label", "topic", "style", "era", "hard_case", "article_id",
           "position", "writer", "group", "split"}

@@ -22,7 +22,7 @@ from classifier.errors import ModelFileError
 from classifier.persistence import load_model, save_model
 
 SENTENCES = ["Police said two men were held.", "Prices may rise.", "It marks a shift."]
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -199,7 +199,7 @@ def test_cli_without_the_extra(tiny_dir, tmp_path, without_torch):
 
 
 def test_benchmark_transformer_rows(saved_transformer, tiny_data, tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from run import transformer_rows
 
     splits = {"test": tiny_data, "shift": tiny_data}
