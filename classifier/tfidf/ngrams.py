@@ -172,12 +172,13 @@ class WordNgramIndex:
         if not ((low <= lengths) & (lengths <= high)).all():
             return None
         flat = " ".join(terms).split(" ") if terms else []
-        tokens, inverse = np.unique(np.array(flat, dtype=str), return_inverse=True)
-        token_ids = dict(zip(tokens.tolist(), range(1, len(tokens) + 1)))
-        width = len(tokens) + 1
+        token_ids: dict[str, int] = {}  # a dict, not np.unique: sorting strings is slow
+        ids = np.fromiter((token_ids.setdefault(t, len(token_ids) + 1) for t in flat),
+                          dtype=np.uint64, count=len(flat))
+        width = len(token_ids) + 1
         if width ** high >= 1 << 63:
             return None
-        keys = _pack(inverse.astype(np.uint64) + np.uint64(1), lengths, width)
+        keys = _pack(ids, lengths, width)
         table = KeyTable(keys, np.arange(len(terms)))
         return cls(re.compile(token_pattern), token_ids, table, width, low, high, lowercase)
 
