@@ -53,9 +53,11 @@ class Sentence:
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    import pysbd
+    # pysbd's English segmenter, made once per process, with its costliest passes
+    # made cheap (same splits: classifier.text.fast_pysbd)
+    from classifier.text.fast_pysbd import segmenter
 
-    return pysbd.Segmenter(language="en", clean=False)
+    return segmenter()
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -180,8 +182,9 @@ _BYLINE_JOINERS = {"and", "&", "in", "for", "of", "the", "staff", "with", "editi
 
 
 def line_kind(line: str) -> str:
-    """What a line standing alone is: ``"sentence"``, or ``"heading"``, ``"byline"`` or
-    ``"dateline"`` for the non-sentences of news copy.
+    """What a line standing alone is: ``"sentence"``, or a non-sentence of news copy.
+
+    The non-sentences are ``"heading"``, ``"byline"`` and ``"dateline"``.
 
     Examples
     --------
@@ -227,8 +230,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _chunks(block: str) -> list[tuple[int, int]]:
-    """Spans of at most ``_MAX_CHUNK`` characters that cover ``block``, cut at likely
-    sentence ends (else at a space, else anywhere)."""
+    """Spans of at most ``_MAX_CHUNK`` characters that cover ``block``.
+
+    They are cut at likely sentence ends (else at a space, else anywhere).
+    """
     spans, begin = [], 0
     while len(block) - begin > _MAX_CHUNK:
         limit = begin + _MAX_CHUNK
@@ -260,8 +265,10 @@ def _segment_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _squeeze(block: str) -> tuple[str, list[int]]:
-    """``block`` with each whitespace run as one space, and each character's index in
-    ``block``."""
+    """``block`` with each whitespace run as one space.
+
+    Also returns each character's index in ``block``.
+    """
     if "  " not in block and "\n" not in block and "\t" not in block and "\r" not in block:
         return block, list(range(len(block)))
     chars, where = [], []
