@@ -19,8 +19,10 @@ from classifier.prediction import OnBatch, predict_proba
 
 @dataclass(frozen=True)
 class ReliabilityBin:
-    """Sentences whose top probability fell in ``[lower, upper)``: mean confidence vs
-    accuracy (``None`` for an empty bin)."""
+    """Sentences whose top probability fell in ``[lower, upper)``.
+
+    Their mean confidence against their accuracy (``None`` for an empty bin).
+    """
 
     lower: float
     upper: float
@@ -31,6 +33,8 @@ class ReliabilityBin:
 
 @dataclass(frozen=True)
 class Mistake:
+    """One wrongly labeled sentence, with the model's probabilities (and its topic, if known)."""
+
     text: str
     true: str
     predicted: str
@@ -41,6 +45,8 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Confusion:
+    """How often sentences of label ``true`` were labeled ``predicted``."""
+
     true: str
     predicted: str
     count: int
@@ -68,12 +74,35 @@ class Diagnostics:
     model: dict
 
     def to_dict(self) -> dict:
+        """The diagnostics as plain data (for ``report.json``).
+
+        Returns
+        -------
+        dict
+            Every field, nested dataclasses as dicts.
+        """
         return asdict(self)
 
 
 def reliability_bins(confidence, correct, bins: int = 10) -> list[ReliabilityBin]:
     """Equal-width confidence bins, the same ones ``expected_calibration_error`` uses.
 
+    Parameters
+    ----------
+    confidence : array-like of float
+        Each sentence's top probability.
+    correct : array-like of bool
+        Whether its predicted label was right.
+    bins : int, default 10
+        How many bins over ``[0, 1]``.
+
+    Returns
+    -------
+    list of ReliabilityBin
+        One per bin, lowest first.
+
+    Examples
+    --------
     >>> [b.count for b in reliability_bins([0.95, 0.55, 0.52], [True, False, True], bins=2)]
     [0, 3]
     """
@@ -97,7 +126,22 @@ def reliability_bins(confidence, correct, bins: int = 10) -> list[ReliabilityBin
 
 def topic_errors(topics: Sequence[str | None], true: Sequence[str], predicted: Sequence[str],
                  top: int = 3) -> list[TopicErrors]:
-    """Errors per topic, highest error rate first; sentences without a topic are skipped."""
+    """Errors per topic, highest error rate first; sentences without a topic are skipped.
+
+    Parameters
+    ----------
+    topics : sequence of str or None
+        Each sentence's topic.
+    true, predicted : sequence of str
+        Each sentence's true and predicted labels.
+    top : int, default 3
+        Confusions listed per topic.
+
+    Returns
+    -------
+    list of TopicErrors
+        One per topic.
+    """
     rows: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for topic, t, p in zip(topics, true, predicted):
         if topic:
@@ -118,8 +162,30 @@ def diagnose(model, data: LabeledData, topics: Sequence[str | None] | None = Non
              mistakes: int = 20, bins: int = 10, on_batch: OnBatch | None = None) -> Diagnostics:
     """Score ``model`` on ``data`` once and gather the report's figures.
 
-    ``topics`` (one per sentence of ``data``, or ``None``) adds the errors per topic;
-    ``on_batch(done, total)`` is called as the sentences are scored.
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    data : LabeledData
+        Labeled sentences.
+    topics : sequence of str or None, optional
+        One per sentence of ``data``: adds the errors per topic.
+    mistakes : int, default 20
+        How many of the most confident mistakes to keep.
+    bins : int, default 10
+        Reliability bins.
+    on_batch : callable, optional
+        ``on_batch(done, total)``, called as the sentences are scored.
+
+    Returns
+    -------
+    Diagnostics
+        Metrics, reliability bins, mistakes and topic errors.
+
+    Raises
+    ------
+    DataError
+        If ``data`` has labels the model does not know.
     """
     import numpy as np
 
@@ -149,11 +215,25 @@ def diagnose(model, data: LabeledData, topics: Sequence[str | None] | None = Non
 
 def load_topics(paths, data: LabeledData, text_column: str = "text",
                 topic_column: str = "topic") -> list[str | None] | None:
-    """The topic of each sentence of ``data`` read again from its files, or ``None`` when
-    the files have no ``topic_column``.
+    """The topic of each sentence of ``data``, read again from its files.
 
     Sentences are matched by text, so rows that ``load_labeled`` dropped do not shift
     the topics.
+
+    Parameters
+    ----------
+    paths : str or list of str
+        The files ``data`` was read from.
+    data : LabeledData
+        The sentences.
+    text_column, topic_column : str
+        The columns holding the text and the topic.
+
+    Returns
+    -------
+    list of str or None, or None
+        One topic (or ``None``) per sentence; ``None`` when the files have no
+        ``topic_column``.
     """
     from classifier.data.tables import _read_table
 

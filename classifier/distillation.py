@@ -99,6 +99,7 @@ def pseudo_labeled(teacher: TeacherLabels, weight: float = 1.0, floor: float = 0
     Parameters
     ----------
     teacher : TeacherLabels
+        The pool and the teacher's probabilities.
     weight : float
         Sample weight of a pseudo-labeled sentence (against 1 for a labeled one).
     floor : float

@@ -32,6 +32,18 @@ DISTRIBUTION = "news-sentence-classifier"
 def install_hint(extra: str) -> str:
     """How to install ``extra``, from a package index or from a clone.
 
+    Parameters
+    ----------
+    extra : str
+        The extra's name (``plot``, ``serve``, ...).
+
+    Returns
+    -------
+    str
+        The ``pip install`` lines.
+
+    Examples
+    --------
     >>> install_hint("plot")
     "pip install 'news-sentence-classifier[plot]' (from a clone: pip install '.[plot]')"
     """

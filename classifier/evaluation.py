@@ -10,6 +10,8 @@ from classifier.model import Model
 
 @dataclass(frozen=True)
 class ClassMetrics:
+    """Precision, recall, F1 and support of one label."""
+
     label: str
     precision: float
     recall: float
@@ -32,17 +34,63 @@ class EvaluationReport:
     source: str = ""
 
     def to_dict(self) -> dict:
+        """The report as plain data (for JSON and the model's metadata).
+
+        Returns
+        -------
+        dict
+            Every field, nested dataclasses as dicts.
+        """
         return asdict(self)
 
     def f1(self, label: str) -> float:
+        """The F1 of ``label``.
+
+        Parameters
+        ----------
+        label : str
+            One of ``labels``.
+
+        Returns
+        -------
+        float
+            Its F1.
+        """
         return next(m.f1 for m in self.per_class if m.label == label)
 
     def recall(self, label: str) -> float:
+        """The recall of ``label``.
+
+        Parameters
+        ----------
+        label : str
+            One of ``labels``.
+
+        Returns
+        -------
+        float
+            Its recall.
+        """
         return next(m.recall for m in self.per_class if m.label == label)
 
 
 def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
-    """ECE: the gap between confidence and accuracy, averaged over confidence bins."""
+    """ECE: the gap between confidence and accuracy, averaged over confidence bins.
+
+    Parameters
+    ----------
+    confidence : array-like of float
+        Each sentence's top probability.
+    correct : array-like of bool
+        Whether its predicted label was right.
+    bins : int, default 10
+        Equal-width bins over ``[0, 1]``.
+
+    Returns
+    -------
+    float
+        The bins' gaps weighted by their share of sentences.
+    """
     import numpy as np
 
     confidence, correct = np.asarray(confidence), np.asarray(correct, dtype=float)
@@ -57,7 +105,25 @@ def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
 
 
 def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationReport:
-    """Build the report from true labels, predicted labels and probabilities."""
+    """Build the report from true labels, predicted labels and probabilities.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of str
+        True and predicted labels.
+    proba : numpy.ndarray of shape (n, len(model_labels))
+        The predicted probabilities.
+    model_labels : sequence of str
+        The probability columns.
+    source : str, optional
+        Where the data came from.
+
+    Returns
+    -------
+    EvaluationReport
+        Per-class metrics over the model's labels and any other true label, macro-F1
+        over the labels present, accuracy, confusion, Brier score and ECE.
+    """
     import numpy as np
     from sklearn.metrics import (
         accuracy_score,
@@ -98,6 +164,18 @@ def check_labels(model_labels, data: LabeledData) -> None:
     Scoring such data gives a table of zeros for those labels, which reads as a
     result; naming them (and the model's labels) says what went wrong.
 
+    Parameters
+    ----------
+    model_labels : sequence of str
+        The model's labels.
+    data : LabeledData
+        The labeled data.
+
+    Raises
+    ------
+    DataError
+        Naming the unknown labels.
+
     Examples
     --------
     >>> from classifier.data import LabeledData
@@ -121,9 +199,26 @@ def check_labels(model_labels, data: LabeledData) -> None:
 def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport:
     """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE.
 
-    ``on_batch(done, total)`` is called as the sentences are scored (progress bars).
     A model that reads context gets each sentence's previous one when ``data`` has it.
-    Data with a label the model does not know raises ``DataError`` (``check_labels``).
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    data : LabeledData
+        Labeled sentences.
+    on_batch : callable, optional
+        ``on_batch(done, total)``, called as the sentences are scored (progress bars).
+
+    Returns
+    -------
+    EvaluationReport
+        The figures.
+
+    Raises
+    ------
+    DataError
+        If ``data`` has a label the model does not know (``check_labels``).
     """
     from classifier.prediction import predict_proba
 
@@ -144,6 +239,7 @@ def bootstrap_macro_f1(y_true, y_pred, groups, labels=None, n: int = 1000,
     Parameters
     ----------
     y_true, y_pred : sequence of str
+        True and predicted labels.
     groups : sequence of str
         The article (or other unit) of each sentence.
     labels : sequence of str, optional

@@ -33,5 +33,16 @@ EXAMPLES: dict[str, str] = {
 
 
 def describe(label: str) -> str:
-    """One-line description of ``label``; empty for labels outside the guide."""
+    """One-line description of ``label``; empty for labels outside the guide.
+
+    Parameters
+    ----------
+    label : str
+        A label.
+
+    Returns
+    -------
+    str
+        Its description.
+    """
     return DESCRIPTIONS.get(label, "")

@@ -26,12 +26,34 @@ TEMP_FILE = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp$")
 
 
 def staging_prefix(name: str) -> str:
-    """The start of a staging name for ``name`` written by this process."""
+    """The start of a staging name for ``name`` written by this process.
+
+    Parameters
+    ----------
+    name : str
+        The target's file name.
+
+    Returns
+    -------
+    str
+        ``.NAME.PID.``
+    """
     return f".{name}.{os.getpid()}."
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (on this machine); unsure counts as alive."""
+    """Whether process ``pid`` exists (on this machine); unsure counts as alive.
+
+    Parameters
+    ----------
+    pid : int
+        A process id.
+
+    Returns
+    -------
+    bool
+        False only when the process is known to be gone.
+    """
     if pid <= 0:
         return True
     try:
@@ -46,9 +68,20 @@ def pid_alive(pid: int) -> bool:
 def remove_stale(folder: str | Path, pattern: re.Pattern = STAGING) -> list[Path]:
     """Remove the entries of ``folder`` named by ``pattern`` whose writer has died.
 
-    ``pattern`` captures the writer's process id as ``pid``. Entries of living
-    processes (this one included) are left alone; a folder that cannot be
-    listed is skipped. Returns what was removed.
+    Entries of living processes (this one included) are left alone; a folder that
+    cannot be listed is skipped.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to clean.
+    pattern : re.Pattern, default STAGING
+        Matches the names to consider and captures the writer's process id as ``pid``.
+
+    Returns
+    -------
+    list of Path
+        What was removed.
     """
     removed: list[Path] = []
     try:

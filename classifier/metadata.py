@@ -77,7 +77,18 @@ class ModelMetadata:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> ModelMetadata:
-        """Type a metadata dict; unknown keys go to ``extra``, a missing backend is ``tfidf``."""
+        """Type a metadata dict; unknown keys go to ``extra``, a missing backend is ``tfidf``.
+
+        Parameters
+        ----------
+        values : dict
+            The metadata's JSON object.
+
+        Returns
+        -------
+        ModelMetadata
+            The typed metadata (not checked; see ``from_json``).
+        """
         known = {f.name for f in fields(cls)} - {"extra"}
         kwargs = {k: v for k, v in values.items() if k in known}
         kwargs.setdefault("backend", "tfidf")  # models saved before the backend field
@@ -86,7 +97,13 @@ class ModelMetadata:
         return cls(**kwargs, extra=extra)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object: every field set, with ``extra``'s keys at the top level."""
+        """The JSON object: every field set, with ``extra``'s keys at the top level.
+
+        Returns
+        -------
+        dict
+            Save-time fields still ``None`` are left out.
+        """
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -97,7 +114,26 @@ class ModelMetadata:
 
     @classmethod
     def from_json(cls, text: str, where: str = "metadata.json") -> ModelMetadata:
-        """Parse and check ``metadata.json``: this package's, in a layout it reads."""
+        """Parse and check ``metadata.json``: this package's, in a layout it reads.
+
+        Parameters
+        ----------
+        text : str
+            The file's text.
+        where : str, default 'metadata.json'
+            The file's path, for messages.
+
+        Returns
+        -------
+        ModelMetadata
+            The typed metadata.
+
+        Raises
+        ------
+        ModelFileError
+            If the text is not JSON, not this package's metadata, of another format
+            version, or has fields of the wrong type.
+        """
         try:
             values = json.loads(text)
         except ValueError as exc:
@@ -119,7 +155,13 @@ class ModelMetadata:
         return cls.from_dict(values)
 
     def to_json(self) -> str:
-        """``metadata.json``'s text: sorted keys, two-space indent, a final newline."""
+        """``metadata.json``'s text: sorted keys, two-space indent, a final newline.
+
+        Returns
+        -------
+        str
+            The JSON text.
+        """
         return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
@@ -157,7 +199,33 @@ def new_metadata(
     versions: dict[str, str] | None = None, data: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None, **extra: Any,
 ) -> ModelMetadata:
-    """Metadata of a freshly trained model (``created`` is now); ``save_model`` completes it."""
+    """Metadata of a freshly trained model (``created`` is now); ``save_model`` completes it.
+
+    Parameters
+    ----------
+    backend : str
+        The backend's registry name.
+    labels : list of str
+        The model's labels.
+    config : dict
+        The training configuration.
+    random_state : int, optional
+        The seed used.
+    versions : dict of str to str, optional
+        Library versions.
+    data : dict, optional
+        The ``data`` field (``data_summary``).
+    metrics : dict, optional
+        Scores (default ``{"cv": None}``).
+    **extra : Any
+        Backend-specific fields, kept at the top level.
+
+    Returns
+    -------
+    ModelMetadata
+        Without the fields ``save_model`` sets (package, format version, name, format,
+        files).
+    """
     return ModelMetadata(
         backend=backend, labels=[str(label) for label in labels], config=config,
         random_state=random_state,
@@ -169,6 +237,25 @@ def new_metadata(
 
 def data_summary(source: str, fingerprint: str, rows: int, label_counts: dict[str, int],
                  dropped: dict[str, int]) -> dict[str, Any]:
-    """The ``data`` field: where the rows came from, their fingerprint and counts."""
+    """The ``data`` field: where the rows came from, their fingerprint and counts.
+
+    Parameters
+    ----------
+    source : str
+        The files read.
+    fingerprint : str
+        The rows' SHA-256 (``classifier.data.folds.fingerprint``).
+    rows : int
+        Rows used.
+    label_counts : dict of str to int
+        Rows per label.
+    dropped : dict of str to int
+        Rows left out, by reason.
+
+    Returns
+    -------
+    dict
+        The field's JSON object.
+    """
     return {"source": source, "fingerprint": fingerprint, "rows": rows,
             "label_counts": label_counts, "dropped": dropped}

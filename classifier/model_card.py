@@ -33,7 +33,18 @@ def _f(value, digits: int = 3) -> str:
 
 
 def is_guide(labels) -> bool:
-    """Whether ``labels`` are (some of) the guide's news-sourcing labels."""
+    """Whether ``labels`` are (some of) the guide's news-sourcing labels.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        A model's labels.
+
+    Returns
+    -------
+    bool
+        True when every label is one of ``LABELS``.
+    """
     return set(labels) <= set(LABELS)
 
 
@@ -136,6 +147,18 @@ def _metrics_section(metrics: dict) -> list[str]:
 def model_card(metadata: dict) -> str:
     """The model card of a model, as Markdown, from its metadata alone.
 
+    Parameters
+    ----------
+    metadata : dict
+        The model's metadata.
+
+    Returns
+    -------
+    str
+        The card: model, intended use, labels, training data, metrics, limits, loading.
+
+    Examples
+    --------
     >>> card = model_card({"name": "demo", "backend": "tfidf", "labels": ["speculation"]})
     >>> card.splitlines()[0]
     '# Model card: demo'
@@ -244,7 +267,20 @@ def model_card(metadata: dict) -> str:
 
 
 def write_model_card(folder: str | Path, metadata: dict) -> Path:
-    """Write ``MODEL_CARD.md`` into ``folder``; return its path."""
+    """Write ``MODEL_CARD.md`` into ``folder``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The model folder.
+    metadata : dict
+        The model's metadata.
+
+    Returns
+    -------
+    Path
+        The card's path.
+    """
     path = Path(folder) / CARD
     path.write_text(model_card(metadata), encoding="utf-8")
     return path

@@ -1,5 +1,8 @@
-"""Typed prediction results (one sentence, one article, label summaries), and
-prediction in batches with a callback after each one (for progress bars)."""
+"""Typed prediction results, and prediction in batches.
+
+The results are one sentence's, one article's and label summaries; batched
+prediction calls back after each batch (for progress bars).
+"""
 
 from __future__ import annotations
 
@@ -37,8 +40,11 @@ class Prediction:
 
     @property
     def confidence(self) -> float:
-        """Probability of the predicted label, or the best probability when the label
-        was withheld for low confidence (0 when nothing was scored)."""
+        """Probability of the predicted label.
+
+        The best probability when the label was withheld for low confidence; 0 when
+        nothing was scored.
+        """
         if self.label:
             return self.probabilities.get(self.label, 0.0)
         return max(self.probabilities.values(), default=0.0)
@@ -46,6 +52,18 @@ class Prediction:
     def top(self, k: int) -> list[tuple[str, float]]:
         """The ``k`` most probable labels with their probabilities, most probable first.
 
+        Parameters
+        ----------
+        k : int
+            How many.
+
+        Returns
+        -------
+        list of (str, float)
+            Empty for a text that was not scored.
+
+        Examples
+        --------
         >>> Prediction("x", "a", {"a": 0.7, "b": 0.2, "c": 0.1}).top(2)
         [('a', 0.7), ('b', 0.2)]
         """
@@ -54,6 +72,8 @@ class Prediction:
 
 @dataclass(frozen=True)
 class LabelShare:
+    """How many sentences got ``label``, and their share of the labeled sentences."""
+
     label: str
     count: int
     share: float
@@ -90,8 +110,19 @@ ATTRIBUTED_LABELS = frozenset({"official_claim", "speculation", "analysis"})
 def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Prediction]:
     """``sentences`` with ``source`` set where an attributed sentence names one.
 
-    Offsets are into ``text`` for sentences with offsets; a sentence without offsets
-    (not split from an article) is attributed on its own text.
+    Parameters
+    ----------
+    text : str
+        The article.
+    sentences : sequence of Prediction
+        Its labeled sentences. Offsets are into ``text`` for sentences with offsets;
+        a sentence without offsets (not split from an article) is attributed on its
+        own text.
+
+    Returns
+    -------
+    list of Prediction
+        The same sentences, those labeled one of ``ATTRIBUTED_LABELS`` with their source.
 
     Examples
     --------
@@ -127,6 +158,21 @@ def attach_sources(text: str, sentences: Sequence[Prediction]) -> list[Predictio
 def sentence_source(text: str, label: str | None) -> Source | None:
     """The source of one sentence labeled ``label`` (``None`` for factual reports).
 
+    Parameters
+    ----------
+    text : str
+        One sentence.
+    label : str or None
+        Its label.
+
+    Returns
+    -------
+    Source or None
+        With offsets into ``text``; ``None`` when the label is not attributed or the
+        sentence names nobody.
+
+    Examples
+    --------
     >>> sentence_source("Analysts say rates may fall.", "speculation").kind
     'commentator'
     """
@@ -144,10 +190,21 @@ def source_columns(groups: Sequence[tuple[str, Sequence[tuple[int, int]]]],
                    labels: Sequence[str | None]) -> dict[str, list]:
     """The ``SOURCE_COLUMNS`` of flat prediction rows, one value per row.
 
-    ``groups`` holds, per input row in order, its text and the spans of its output
-    rows (its sentences, or the whole text); ``labels`` the rows' labels, flat. A
-    row whose label is not in ``ATTRIBUTED_LABELS``, or that names no source, gets
+    A row whose label is not in ``ATTRIBUTED_LABELS``, or that names no source, gets
     nulls; offsets are into the input row's text.
+
+    Parameters
+    ----------
+    groups : sequence of (str, sequence of (int, int))
+        Per input row in order, its text and the spans of its output rows (its
+        sentences, or the whole text).
+    labels : sequence of str or None
+        The output rows' labels, flat.
+
+    Returns
+    -------
+    dict of str to list
+        One list per column of ``SOURCE_COLUMNS``.
 
     Examples
     --------
@@ -178,7 +235,20 @@ def _source_values(source: Source | None) -> tuple:
 
 
 def summarize(labels: list[str | None], order: tuple[str, ...] = ()) -> list[LabelShare]:
-    """Count and share of each label, in ``order`` and then by frequency."""
+    """Count and share of each label, in ``order`` and then by frequency.
+
+    Parameters
+    ----------
+    labels : list of str or None
+        One label per sentence; ``None`` (unlabeled) is not counted.
+    order : tuple of str, optional
+        Labels listed first, in this order, even with no sentence.
+
+    Returns
+    -------
+    list of LabelShare
+        Shares of the labeled sentences (0 when there are none).
+    """
     counts = Counter(label for label in labels if label is not None)
     total = sum(counts.values())
     names = list(order) + [label for label, _ in counts.most_common() if label not in order]
@@ -193,12 +263,39 @@ LOW_CONFIDENCE = "low confidence"
 
 
 def not_a_sentence(kind: str) -> str:
-    """The ``error`` of a line left unlabeled because it is not a sentence."""
+    """The ``error`` of a line left unlabeled because it is not a sentence.
+
+    Parameters
+    ----------
+    kind : str
+        ``heading``, ``byline`` or ``dateline``.
+
+    Returns
+    -------
+    str
+        ``not a sentence: KIND``.
+    """
     return f"not a sentence: {kind}"
 
 
 def check_min_confidence(min_confidence: float) -> float:
-    """``min_confidence`` if it is a probability, else a one-line ``ClassifierError``."""
+    """``min_confidence`` if it is a probability, else a one-line ``ClassifierError``.
+
+    Parameters
+    ----------
+    min_confidence : float
+        The value asked for.
+
+    Returns
+    -------
+    float
+        The same value.
+
+    Raises
+    ------
+    ClassifierError
+        If it is outside ``[0, 1]``.
+    """
     if not 0.0 <= min_confidence <= 1.0:
         from classifier.errors import ClassifierError
 
@@ -212,8 +309,26 @@ def make_predictions(
 ) -> list[Prediction]:
     """Turn a probability matrix (rows = texts, columns = labels) into predictions.
 
-    A row of ``None`` is a text that was not scored: empty, or (per ``kinds``) not a
-    sentence. A best probability below ``min_confidence`` leaves the label empty.
+    Parameters
+    ----------
+    texts : list of str
+        The texts.
+    labels : tuple of str
+        The columns.
+    proba : sequence of array-like or None
+        One row per text; ``None`` for a text that was not scored: empty, or (per
+        ``kinds``) not a sentence.
+    spans : sequence of (int, int), optional
+        Offsets of each text in its article.
+    kinds : sequence of str, optional
+        ``sentence``, ``heading``, ``byline`` or ``dateline`` per text.
+    min_confidence : float, default 0.0
+        A best probability below it leaves the label empty (``low confidence``).
+
+    Returns
+    -------
+    list of Prediction
+        One per text, in order.
     """
     results = []
     for i, text in enumerate(texts):
@@ -238,8 +353,26 @@ def _chunks(n: int, size: int):
 
 def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
                   batch_size: int = BATCH_SIZE, contexts: Sequence[str] | None = None):
-    """``model.predict_proba(texts, contexts)``, calling ``on_batch(done, total)`` after
-    each batch."""
+    """``model.predict_proba(texts, contexts)`` in batches, with a callback after each.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    texts : sequence of str
+        The sentences.
+    on_batch : callable, optional
+        ``on_batch(done, total)``, called after each batch; without it, one call.
+    batch_size : int, default BATCH_SIZE
+        Sentences per batch.
+    contexts : sequence of str, optional
+        The previous sentence of each (for a model that reads context).
+
+    Returns
+    -------
+    numpy.ndarray of shape (len(texts), len(model.labels))
+        As one ``model.predict_proba`` call gives.
+    """
     import numpy as np
 
     texts = list(texts)
@@ -259,7 +392,26 @@ def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
 
 def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
             batch_size: int = BATCH_SIZE, min_confidence: float = 0.0) -> list[Prediction]:
-    """``model.predict(texts)`` in batches of ``batch_size`` texts."""
+    """``model.predict(texts)`` in batches of ``batch_size`` texts.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    texts : sequence of str
+        The sentences.
+    on_batch : callable, optional
+        ``on_batch(done, total)``, called after each batch.
+    batch_size : int, default BATCH_SIZE
+        Texts per batch.
+    min_confidence : float, default 0.0
+        Below it a sentence gets no label.
+
+    Returns
+    -------
+    list of Prediction
+        One per text, in order.
+    """
     texts = list(texts)
     out: list[Prediction] = []
     for start, end in _chunks(len(texts), batch_size):
@@ -271,7 +423,26 @@ def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
 
 def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
                  batch_size: int = 64, min_confidence: float = 0.0) -> list[ArticlePrediction]:
-    """``model.tag_articles(texts)`` in batches of ``batch_size`` articles."""
+    """``model.tag_articles(texts)`` in batches of ``batch_size`` articles.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    texts : sequence of str
+        The articles.
+    on_batch : callable, optional
+        ``on_batch(done, total)``, called after each batch.
+    batch_size : int, default 64
+        Articles per batch.
+    min_confidence : float, default 0.0
+        Below it a sentence gets no label.
+
+    Returns
+    -------
+    list of ArticlePrediction
+        One per article, in order.
+    """
     texts = list(texts)
     out: list[ArticlePrediction] = []
     for start, end in _chunks(len(texts), batch_size):

@@ -21,6 +21,13 @@ class CVResult:
     grouped: bool
 
     def to_dict(self) -> dict:
+        """The result as plain data (for the model's metadata).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return asdict(self)
 
 
@@ -28,7 +35,26 @@ def cross_validate(
     data: LabeledData, config: PipelineConfig | None = None, folds: int = 5,
     random_state: int = 0, on_fold=None,
 ) -> CVResult:
-    """Macro-F1 of ``config`` over grouped, stratified folds of ``data``."""
+    """Macro-F1 of ``config`` over grouped, stratified folds of ``data``.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The training rows.
+    config : PipelineConfig, optional
+        The pipeline; default ``PipelineConfig()``.
+    folds : int, default 5
+        Folds wanted (at most the smallest label's count).
+    random_state : int, default 0
+        Seed of the folds and the classifier.
+    on_fold : callable, optional
+        ``on_fold(done, total)``, called after each fold.
+
+    Returns
+    -------
+    CVResult
+        Per-fold scores, mean, standard deviation, and whether folds were grouped.
+    """
     import numpy as np
     from sklearn.metrics import f1_score
 
@@ -57,6 +83,18 @@ def check_config_labels(config: PipelineConfig, labels) -> None:
 
     A class boost, or the cascade's first stage (the guide's ``official_claim``),
     only makes sense for a label in the data.
+
+    Parameters
+    ----------
+    config : PipelineConfig
+        The configuration.
+    labels : iterable of str
+        The data's labels.
+
+    Raises
+    ------
+    ConfigError
+        Naming the missing labels.
     """
     from classifier.errors import ConfigError
 
@@ -72,8 +110,22 @@ def check_config_labels(config: PipelineConfig, labels) -> None:
 
 
 def training_warnings(label_counts: dict[str, int], cv: CVResult | None = None) -> list[str]:
-    """What a person should know about a training run: labels with very few rows, and
-    cross-validated macro-F1 near chance (one line each, nothing when all is well).
+    """What a person should know about a training run, one line each.
+
+    Labels with very few rows, and cross-validated macro-F1 near chance; nothing
+    when all is well.
+
+    Parameters
+    ----------
+    label_counts : dict of str to int
+        Rows per label.
+    cv : CVResult, optional
+        The cross-validation, if one ran.
+
+    Returns
+    -------
+    list of str
+        The warnings.
 
     Examples
     --------
@@ -152,14 +204,36 @@ transformer saves safetensors, which hold no code)
 
 
 def record_hygiene(model, hygiene) -> None:
-    """Write a data check (``classifier.data.hygiene.check_hygiene``) into the model's
-    metadata (``data.hygiene``), as ``train --data`` records it."""
+    """Write a data check into the model's metadata (``data.hygiene``).
+
+    The check is ``classifier.data.hygiene.check_hygiene``'s, as ``train --data``
+    records it.
+
+    Parameters
+    ----------
+    model : Model
+        The trained model.
+    hygiene : HygieneReport
+        The check of its training data.
+    """
     model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
 
 
 def record_test(model, test: LabeledData):
-    """Score ``model`` on held-out ``test`` data and write the scores into its metadata
-    (``metrics.test``); returns the ``EvaluationReport``."""
+    """Score ``model`` on held-out ``test`` data and write the scores into its metadata.
+
+    Parameters
+    ----------
+    model : Model
+        The trained model.
+    test : LabeledData
+        Held-out labeled data.
+
+    Returns
+    -------
+    EvaluationReport
+        The scores, also stored as ``metrics.test``.
+    """
     from classifier.evaluation import evaluate
 
     report = evaluate(model, test)

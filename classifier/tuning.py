@@ -45,6 +45,7 @@ class TuneResult:
 
     @property
     def best(self) -> Candidate:
+        """The best candidate."""
         return self.ranked[0]
 
 
@@ -53,8 +54,20 @@ def search_space(labels) -> dict[str, list]:
 
     The cascade and the class boosts decide the guide's ``official_claim`` first; they
     are searched only when the data has that label (and, for the cascade, two more).
-    Otherwise each label of a small class gets a boost option instead.
+    Otherwise each label gets a boost option instead.
 
+    Parameters
+    ----------
+    labels : iterable of str
+        The data's labels.
+
+    Returns
+    -------
+    dict of str to list
+        Configuration field to the values searched.
+
+    Examples
+    --------
     >>> search_space(["sport", "weather", "money"])["estimator"]
     ['logreg', 'linearsvc', 'sgd']
     """
@@ -71,8 +84,26 @@ def sample_configs(
     n: int, base: PipelineConfig | None = None, space: dict[str, list] | None = None,
     random_state: int = 0, labels=None,
 ) -> list[PipelineConfig]:
-    """``base`` first, then ``n - 1`` distinct random configurations from ``space``
-    (default: ``search_space(labels)``, or ``SEARCH_SPACE`` without labels)."""
+    """``base`` first, then ``n - 1`` distinct random configurations from ``space``.
+
+    Parameters
+    ----------
+    n : int
+        How many configurations (fewer if ``space`` has fewer distinct ones).
+    base : PipelineConfig, optional
+        The first candidate, and the values of fields ``space`` does not vary.
+    space : dict of str to list, optional
+        Default: ``search_space(labels)``, or ``SEARCH_SPACE`` without labels.
+    random_state : int, default 0
+        Seed of the sampling.
+    labels : iterable of str, optional
+        The data's labels.
+
+    Returns
+    -------
+    list of PipelineConfig
+        The candidates.
+    """
     from sklearn.model_selection import ParameterSampler
 
     base = base or PipelineConfig()
@@ -95,7 +126,28 @@ def tune(
 ) -> TuneResult:
     """Score every configuration on the same grouped, stratified folds; rank by macro-F1.
 
-    ``on_step(done, total)`` is called after each fit, for progress bars.
+    Parameters
+    ----------
+    data : LabeledData
+        The training rows.
+    configs : list of PipelineConfig
+        The candidates (``sample_configs``).
+    folds : int, default 5
+        Folds wanted.
+    random_state : int, default 0
+        Seed of the folds and the classifiers.
+    on_step : callable, optional
+        ``on_step(done, total)``, called after each fit, for progress bars.
+
+    Returns
+    -------
+    TuneResult
+        Candidates best first; a candidate that failed to fit keeps its error.
+
+    Raises
+    ------
+    ConfigError
+        If every configuration failed.
     """
     import numpy as np
     from sklearn.metrics import f1_score

@@ -43,7 +43,7 @@ def predict_file(
     chunk_rows: int = 1000, part_bytes: int = 2 << 20, on_progress: OnProgress | None = None,
     min_confidence: float = 0.0,
 ) -> BatchResult:
-    """Predict every row of an input file or folder into an output, streaming, in order.
+    r"""Predict every row of an input file or folder into an output, streaming, in order.
 
     Parameters
     ----------
@@ -90,7 +90,7 @@ def predict_file(
     --------
     >>> import json, tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "in.jsonl").write_text('{"text": ""}\\n')
+    >>> _ = (folder / "in.jsonl").write_text('{"text": ""}\n')
     >>> predict_file(None, folder / "in.jsonl", folder / "out.jsonl").errors
     1
     """
@@ -139,14 +139,22 @@ def predict_rows(
     chunks : sequence of RawChunk
         Texts already in memory (``classifier.batch.sources.texts_chunk``); always
         split into sentences.
+    text_column, id_column : str
+        Where the table's text and optional row id are.
     split : bool
         Split the table's rows into sentences.
+    encoding : str
+        Encoding of the table (ASCII-compatible).
+    chunk_rows : int
+        Table rows per chunk.
+    on_progress : callable, optional
+        Called with a ``BatchProgress`` after each chunk.
     min_confidence : float
         A row whose best probability is below it gets no label (``low confidence``).
 
     Yields
     ------
-    (RawChunk, pyarrow.RecordBatch)
+    (RawChunk, Rows)
         Each chunk and its rows, in order.
     """
     started = time.perf_counter()
@@ -181,7 +189,24 @@ def predict_rows(
 
 
 def write_rows(batches: Iterator[Any], sink: Any, kind: str, labels: tuple[str, ...]) -> int:
-    """Write prediction rows as JSONL or CSV to a binary stream; the number of rows."""
+    """Write prediction rows as JSONL or CSV to a binary stream.
+
+    Parameters
+    ----------
+    batches : iterator of Rows or pyarrow.RecordBatch
+        The rows, in ``output_schema(labels)``.
+    sink : binary file object
+        Where to write (standard output, for ``predict``).
+    kind : {'jsonl', 'csv'}
+        The format.
+    labels : tuple of str
+        The model's labels (one probability column each).
+
+    Returns
+    -------
+    int
+        The number of rows written.
+    """
     with PredictionWriter(None, output_schema(labels), sink=sink, kind=kind) as writer:
         for batch in batches:
             writer.write(batch)

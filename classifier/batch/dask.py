@@ -51,8 +51,11 @@ INSTALL_HINT = f"the Dask engine needs the dask extra: {install_hint('dask')}"
 
 @dataclass(frozen=True)
 class ModelRef:
-    """A saved model as workers find it: its folder, its shipped name (for workers
-    that do not see the folder), and a key of its checksums."""
+    """A saved model as workers find it.
+
+    Its folder, its shipped name (for workers that do not see the folder), and a key
+    of its checksums.
+    """
 
     folder: str
     name: str | None
@@ -64,14 +67,37 @@ _MODELS: dict[tuple[str, str], object] = {}
 
 
 def model_key(metadata: dict) -> str:
-    """A short digest of a model's artifact checksums: changes whenever the model does."""
+    """A short digest of a model's artifact checksums: changes whenever the model does.
+
+    Parameters
+    ----------
+    metadata : dict
+        The model's metadata (``files``).
+
+    Returns
+    -------
+    str
+        16 hex digits.
+    """
     files = json.dumps(metadata.get("files") or {}, sort_keys=True)
     return hashlib.sha256(files.encode()).hexdigest()[:16]
 
 
 def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
-    """What to send the workers for ``model``, and its labels, without loading it
-    here (a ``Model`` object is sent as it is)."""
+    """What to send the workers for ``model``, and its labels, without loading it here.
+
+    Parameters
+    ----------
+    model : Model, str, Path or None
+        A loaded model (sent as it is), or a model folder or shipped name.
+
+    Returns
+    -------
+    shipped : Model or ModelRef
+        What each task receives.
+    labels : tuple of str
+        The model's labels (read from its metadata).
+    """
     from classifier.model import Model
     from classifier.persistence import models_dirs, read_metadata, resolve_model_path
 
@@ -85,7 +111,23 @@ def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
 
 
 def worker_model(model):
-    """The model a task was given: loaded once per process for a ``ModelRef``."""
+    """The model a task was given: loaded once per process for a ``ModelRef``.
+
+    Parameters
+    ----------
+    model : Model or ModelRef
+        What the client sent.
+
+    Returns
+    -------
+    Model
+        The model itself, or the worker's loaded copy (NumPy scorer when there is one).
+
+    Raises
+    ------
+    ModelFileError
+        If the worker's copy of the model differs from the client's.
+    """
     if not isinstance(model, ModelRef):
         return model
     loaded = _MODELS.get((model.folder, model.key))
@@ -132,7 +174,22 @@ def _frame(table):
 
 
 def read_part(part: Part, text_column: str, id_column: str | None):
-    """One input part as a pandas frame of raw rows: row, id, text, error."""
+    """One input part as a pandas frame of raw rows: row, id, text, error.
+
+    Parameters
+    ----------
+    part : Part
+        A byte range of a JSONL or CSV file, a Parquet row group, or some ``.txt`` files.
+    text_column : str
+        The column holding the text.
+    id_column : str, optional
+        The column holding the row id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row.
+    """
     import pyarrow as pa
 
     rows: list[int] = []
@@ -148,7 +205,24 @@ def read_part(part: Part, text_column: str, id_column: str | None):
 
 
 def score_partition(frame, model, split: bool, min_confidence: float = 0.0):
-    """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise."""
+    """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Raw rows (``read_part``).
+    model : Model or ModelRef
+        The model (see ``worker_model``).
+    split : bool
+        One output row per sentence.
+    min_confidence : float, default 0.0
+        Below it a row gets no label.
+
+    Returns
+    -------
+    pyarrow.Table
+        The prediction rows, in ``output_schema(model.labels)``.
+    """
     import pyarrow as pa
 
     model = worker_model(model)
@@ -166,8 +240,28 @@ def score_partition(frame, model, split: bool, min_confidence: float = 0.0):
 
 def predict_partition(frame, model, split: bool, folder: str, partition_info=None,
                       min_confidence: float = 0.0):
-    """Score one partition and write it to ``folder/part-NNNNN.parquet``; its counts
-    (partition, input rows, output rows, error rows) as a one-row frame."""
+    """Score one partition and write it to ``folder/part-NNNNN.parquet``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Raw rows (``read_part``).
+    model : Model or ModelRef
+        The model (see ``worker_model``).
+    split : bool
+        One output row per sentence.
+    folder : str
+        The staging folder.
+    partition_info : dict
+        Given by Dask: the partition's ``number``.
+    min_confidence : float, default 0.0
+        Below it a row gets no label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: partition, input rows, output rows, error rows.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -182,8 +276,26 @@ def predict_partition(frame, model, split: bool, folder: str, partition_info=Non
 
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None):
-    """A ``distributed.Client``: attached to ``scheduler`` when given, else to a new
-    ``LocalCluster`` of ``workers`` single-threaded worker processes."""
+    """A ``distributed.Client`` for the run.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler to attach to.
+    workers : int, optional
+        Without a scheduler: single-threaded worker processes of a new
+        ``LocalCluster`` (default: one per core).
+
+    Yields
+    ------
+    distributed.Client
+        Closed (with its cluster) on exit.
+
+    Raises
+    ------
+    ClassifierError
+        If the scheduler cannot be reached.
+    """
     import dask
     from distributed import Client, LocalCluster
 
@@ -224,18 +336,33 @@ def predict_file_dask(
     model : Model, str, Path or None
         A loaded model, or a model folder or shipped name (``None``: the default),
         which each worker loads once (the client reads only its labels).
+    input_path : str or Path
+        JSONL, CSV or Parquet file, or a folder of ``.txt`` articles.
     output_path : str or Path
         A folder ending in ``.parquet``, holding ``part-NNNNN.parquet`` files in
         input order (read it with ``pyarrow.parquet.read_table(output_path)``).
+    text_column, id_column : str
+        Where the text and the optional row id are.
+    split : bool
+        One output row per sentence.
     scheduler : str, optional
         Address of a running scheduler (``tcp://host:8786``); without one a
         ``LocalCluster`` of ``workers`` processes is started for the run.
+    workers : int, optional
+        Worker processes of that cluster (default: one per core).
     part_bytes : int
         Target size of one partition of a JSONL or CSV input.
     on_progress : callable, optional
         Called with a ``BatchProgress`` as each partition is written (in any order).
     encoding : str
         Encoding of a CSV, JSONL or ``.txt`` input (ASCII-compatible).
+    min_confidence : float
+        A row whose best probability is below it gets no label (``low confidence``).
+
+    Returns
+    -------
+    BatchResult
+        Rows read and written, rows with an error, the time taken and the workers used.
     """
     require_extra()
     output_path = Path(output_path)
@@ -310,8 +437,10 @@ def _check_replaceable(path: Path) -> None:
 
 
 def _replace_folder(tmp: Path, target: Path) -> None:
-    """Swap ``tmp`` into ``target``, removing a previous output only after the swap
-    (under ``OutputLock``: no other run of this package swaps it meanwhile)."""
+    """Swap ``tmp`` into ``target``, removing a previous output only after the swap.
+
+    Called under ``OutputLock``: no other run of this package swaps it meanwhile.
+    """
     old = tmp.with_name(tmp.name[:-len(".dask")] + ".old.dask")
     try:
         if target.exists() or target.is_symlink():

@@ -60,7 +60,13 @@ class BatchResult:
 
 
 def default_jobs() -> int:
-    """The number of cores this process may use."""
+    """The number of cores this process may use.
+
+    Returns
+    -------
+    int
+        At least 1.
+    """
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -68,7 +74,20 @@ def default_jobs() -> int:
 
 
 def resolve_model(model: Any, safe: bool = False) -> Any:
-    """A loaded model from a ``Model``, a model folder, a shipped name, or ``None``."""
+    """A loaded model from a ``Model``, a model folder, a shipped name, or ``None``.
+
+    Parameters
+    ----------
+    model : Model, str, Path or None
+        A ``Model`` is returned as it is; anything else is loaded with ``fast=True``.
+    safe : bool, default False
+        Load without unpickling.
+
+    Returns
+    -------
+    Model
+        The model.
+    """
     from classifier.model import Model
 
     if isinstance(model, Model):
@@ -79,7 +98,20 @@ def resolve_model(model: Any, safe: bool = False) -> Any:
 
 
 def check_output(input_path: str | Path, output_path: Path) -> None:
-    """Refuse an output that is the input (or a link to it) before any work."""
+    """Refuse an output that is the input (or a link to it) before any work.
+
+    Parameters
+    ----------
+    input_path : str or Path
+        The input.
+    output_path : Path
+        The output.
+
+    Raises
+    ------
+    ClassifierError
+        If both name the same file.
+    """
     source = Path(input_path)
     try:
         same = source.resolve() == output_path.resolve() or (
@@ -95,8 +127,10 @@ _WORKER_MODEL = None
 
 
 def die_with_parent() -> None:
-    """In a worker process: exit as soon as the process that started it is gone, even
-    after a ``kill -9`` that gave it no chance to stop its workers."""
+    """In a worker process: exit as soon as the process that started it is gone.
+
+    Even after a ``kill -9`` that gave the parent no chance to stop its workers.
+    """
     import multiprocessing
     import multiprocessing.connection
     import threading
@@ -132,7 +166,24 @@ def _score_in_worker(chunk: RawChunk, split: bool, min_confidence: float = 0.0) 
 
 def score_chunks(model: Any, chunks: Iterable[RawChunk], split: bool = False,
                  min_confidence: float = 0.0) -> Iterator[tuple[RawChunk, Any]]:
-    """``(chunk, rows)`` for each chunk, scored in this process, in order."""
+    """Score chunks in this process, in order.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    chunks : iterable of RawChunk
+        The input rows.
+    split : bool, default False
+        One output row per sentence.
+    min_confidence : float, default 0.0
+        Below it a row gets no label.
+
+    Yields
+    ------
+    tuple of (RawChunk, Rows)
+        Each chunk and its prediction rows.
+    """
     for chunk in chunks:
         yield chunk, score_chunk(model, chunk, split, min_confidence)
 
@@ -143,7 +194,7 @@ def predict_file(
     chunk_rows: int = 1000, on_progress: OnProgress | None = None,
     encoding: str = "utf-8", safe: bool = False, min_confidence: float = 0.0,
 ) -> BatchResult:
-    """Predict every row of ``input_path`` into ``output_path``, streaming, in order.
+    r"""Predict every row of ``input_path`` into ``output_path``, streaming, in order.
 
     Parameters
     ----------
@@ -183,7 +234,7 @@ def predict_file(
     --------
     >>> import json, tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "in.jsonl").write_text('{"text": "Police said two men were held."}\\n')
+    >>> _ = (folder / "in.jsonl").write_text('{"text": "Police said two men were held."}\n')
     >>> result = predict_file(None, folder / "in.jsonl", folder / "out.jsonl")
     >>> json.loads((folder / "out.jsonl").read_text())["label"]
     'official_claim'

@@ -138,7 +138,13 @@ class Rows:
         return output_schema(self.labels)
 
     def to_pylist(self) -> list[dict]:
-        """One dict per row, in the schema's column order (``None`` for nulls)."""
+        """One dict per row, in the schema's column order (``None`` for nulls).
+
+        Returns
+        -------
+        list of dict
+            Column name to value.
+        """
         names = [f"p_{label}" for label in self.labels]
         confidence = self.confidence.tolist() if self.num_rows else []
         proba = self.proba.tolist() if self.num_rows else []
@@ -158,7 +164,13 @@ class Rows:
         return out
 
     def to_arrow(self) -> Any:
-        """The rows as a pyarrow ``RecordBatch`` in ``output_schema(labels)``."""
+        """The rows as a pyarrow ``RecordBatch`` in ``output_schema(labels)``.
+
+        Returns
+        -------
+        pyarrow.RecordBatch
+            Missing probabilities (rows not scored) are nulls.
+        """
         import numpy as np
         import pyarrow as pa
 

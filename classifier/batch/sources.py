@@ -16,16 +16,31 @@ from classifier.errors import DataError
 
 
 def decode(raw: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Text of ``raw`` in ``encoding`` (a UTF-8 byte-order mark is dropped).
+    r"""Text of ``raw`` in ``encoding`` (a UTF-8 byte-order mark is dropped).
+
+    Parameters
+    ----------
+    raw : bytes
+        The bytes read.
+    name : str
+        Where they came from, for the message.
+    encoding : str, default 'utf-8'
+        Their encoding.
+
+    Returns
+    -------
+    str
+        The decoded text.
 
     Raises
     ------
     DataError
-        One line naming ``name`` and suggesting ``--encoding``.
+        One line naming ``name`` and suggesting ``--encoding``, or naming an unknown
+        encoding.
 
     Examples
     --------
-    >>> decode(b"caf\\xe9", "a.txt", "latin-1")
+    >>> decode(b"caf\xe9", "a.txt", "latin-1")
     'café'
     """
     try:
@@ -42,8 +57,31 @@ def decode(raw: bytes, name: str, encoding: str = "utf-8") -> str:
 
 
 def decode_argument(text: str, name: str, encoding: str = "utf-8") -> str:
-    """An argument as typed: bytes the shell passed that were not UTF-8 reach Python as
-    lone surrogates (PEP 383); decode them with ``encoding`` instead."""
+    """An argument as typed, its undecodable bytes decoded with ``encoding``.
+
+    Bytes the shell passed that were not UTF-8 reach Python as lone surrogates
+    (PEP 383); they are turned back into bytes and decoded with ``encoding``.
+
+    Parameters
+    ----------
+    text : str
+        The argument as Python received it.
+    name : str
+        Its name, for the message.
+    encoding : str, default 'utf-8'
+        The encoding to decode its bytes with.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Raises
+    ------
+    DataError
+        If the argument holds lone surrogates that did not come from the shell, or its
+        bytes are not in ``encoding``.
+    """
     if not any("\udc80" <= c <= "\udcff" for c in text):
         return text
     try:
@@ -57,8 +95,10 @@ def texts_chunk(
     texts: Sequence[str] = (), files: Sequence[Path] = (), stdin: bytes | str | None = None,
     encoding: str = "utf-8", html: bool | None = None,
 ) -> RawChunk:
-    """One chunk of rows: each text argument (id ``1``, ``2``, ...), then each file
-    (its path as id), then stdin (id ``stdin``), in that order.
+    """One chunk of rows from the command line's texts, files and stdin.
+
+    Each text argument (id ``1``, ``2``, ...), then each file (its path as id), then
+    stdin (id ``stdin``), in that order.
 
     Parameters
     ----------
@@ -74,6 +114,16 @@ def texts_chunk(
         Read the files and stdin as web pages and keep their article text
         (``classifier.text.html.extract_text``; offsets then count characters of
         that text). ``None``: when a file's suffix or its content says it is HTML.
+
+    Returns
+    -------
+    RawChunk
+        The rows, first row 0.
+
+    Raises
+    ------
+    DataError
+        If a file cannot be read or a text cannot be decoded.
 
     Examples
     --------

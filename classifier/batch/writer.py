@@ -29,12 +29,29 @@ _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)(?:\.(?P<token>[0-9a-f]{6
 
 
 class OutputError(ClassifierError):
-    """The output could not be written (a full disk, no permission); the previous
-    output, if any, is unchanged."""
+    """The output could not be written (a full disk, no permission).
+
+    The previous output, if any, is unchanged.
+    """
 
 
 def output_kind(path: str | Path) -> str:
     """``jsonl``, ``csv`` or ``parquet``, from the output path's suffix.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output file.
+
+    Returns
+    -------
+    str
+        The format.
+
+    Raises
+    ------
+    DataError
+        For an unknown suffix.
 
     Examples
     --------
@@ -50,13 +67,36 @@ def output_kind(path: str | Path) -> str:
 
 
 def temporary_path(path: Path) -> Path:
-    """A unique sibling of ``path`` to write to before renaming: never a half file
-    under ``path``, and never another run's temporary file."""
+    """A unique sibling of ``path`` to write to before renaming.
+
+    Never a half file under ``path``, and never another run's temporary file.
+
+    Parameters
+    ----------
+    path : Path
+        The output.
+
+    Returns
+    -------
+    Path
+        ``.NAME.PID.TOKEN.tmp`` beside it.
+    """
     return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
 
 
 def staging_folder(path: Path) -> Path:
-    """A new, unique, empty sibling folder of ``path`` to build a folder output in."""
+    """A new, unique, empty sibling folder of ``path`` to build a folder output in.
+
+    Parameters
+    ----------
+    path : Path
+        The output folder.
+
+    Returns
+    -------
+    Path
+        ``.NAME.PID.TOKEN.dask`` beside it, created.
+    """
     folder = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(3)}.dask")
     folder.mkdir(parents=True)
     return folder
@@ -68,6 +108,11 @@ def clean_stale(folder: Path) -> list[Path]:
     Only names this module makes (``.NAME.PID[.TOKEN].tmp``, ``.NAME.PID.TOKEN.dask``,
     ``.NAME.lock``) whose process no longer runs are removed
     (``classifier.leftovers.remove_stale``).
+
+    Parameters
+    ----------
+    folder : Path
+        The output's folder.
 
     Returns
     -------
@@ -206,8 +251,12 @@ class PredictionWriter:
         return list(self.schema.names) if hasattr(self.schema, "names") else list(self.schema)
 
     def write(self, batch: Any) -> None:
-        """Append rows: a ``classifier.batch.rows.Rows`` or a pyarrow ``RecordBatch``
-        (in the writer's schema).
+        """Append rows.
+
+        Parameters
+        ----------
+        batch : Rows or pyarrow.RecordBatch
+            Rows in the writer's schema.
 
         Raises
         ------
@@ -293,7 +342,7 @@ def _csv_cell(value: Any) -> str:
 
 
 def _csv_line(values: Any) -> str:
-    """One CSV record (RFC 4180, ``\\n`` line ends; line breaks stay inside quotes)."""
+    r"""One CSV record (RFC 4180, ``\n`` line ends; line breaks stay inside quotes)."""
     return ",".join(map(_csv_cell, values)) + "\n"
 
 

@@ -24,6 +24,8 @@ INPUT, MODEL, OUTPUT, CHECKS = "Input", "Model", "Output", "Data checks"
 
 
 class OutputFormat(str, Enum):
+    """What ``predict`` prints: tables, an article view, or prediction rows."""
+
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -49,13 +51,43 @@ JsonAlias = Annotated[bool, typer.Option("--json", hidden=True)]
 
 
 def report_format(value: ReportFormat | None, as_json: bool) -> ReportFormat:
-    """``--format``, or ``json`` from the old ``--json`` flag."""
+    """``--format``, or ``json`` from the old ``--json`` flag.
+
+    Parameters
+    ----------
+    value : ReportFormat or None
+        ``--format`` as given.
+    as_json : bool
+        The old ``--json`` flag.
+
+    Returns
+    -------
+    ReportFormat
+        ``table`` when neither was given.
+
+    Raises
+    ------
+    ClassifierError
+        If both were given.
+    """
     if as_json and value is ReportFormat.table:
         raise ClassifierError("--json is the old spelling of --format json; give only --format")
     return ReportFormat.json if as_json else (value or ReportFormat.table)
 
 
 def make_console(stderr: bool = False):
+    """A rich console on standard output, or on standard error.
+
+    Parameters
+    ----------
+    stderr : bool, default False
+        Print to standard error.
+
+    Returns
+    -------
+    rich.console.Console
+        The console.
+    """
     from rich.console import Console
 
     return Console(stderr=stderr, soft_wrap=False)
@@ -63,7 +95,15 @@ def make_console(stderr: bool = False):
 
 @contextlib.contextmanager
 def clean_errors():
-    """Turn library errors into one line on stderr and exit status 1."""
+    """Turn library errors into one line on stderr and exit status 1.
+
+    Ctrl-C exits with status 130 and one line.
+
+    Yields
+    ------
+    None
+        The command runs inside the block.
+    """
     try:
         yield
     except ClassifierError as exc:
@@ -95,13 +135,45 @@ def main(
 
 
 def examples(*lines: str) -> str:
-    """A command's epilog: its examples, one a paragraph (the help keeps them apart)."""
+    """A command's epilog: its examples, one a paragraph (the help keeps them apart).
+
+    Parameters
+    ----------
+    *lines : str
+        One command line each.
+
+    Returns
+    -------
+    str
+        The epilog.
+    """
     return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
 def pick(value, alias, name: str, old: str):
-    """The value of an option given under its name or its old, hidden spelling (kept
-    for one release); both at once is an error."""
+    """The value of an option given under its name or its old, hidden spelling.
+
+    The old spelling is kept for one release; both at once is an error.
+
+    Parameters
+    ----------
+    value : Any
+        The option under its name (``None``: not given).
+    alias : Any
+        The option under its old spelling (``None``: not given).
+    name, old : str
+        Both spellings, for the message.
+
+    Returns
+    -------
+    Any
+        Whichever was given.
+
+    Raises
+    ------
+    ClassifierError
+        If both were given with different values.
+    """
     if alias is not None and value is not None and alias != value:
         raise ClassifierError(f"{old} is the old name of {name}; give only {name}")
     return alias if value is None else value

@@ -1,5 +1,8 @@
-"""Progress bars for long commands, built here only: shown on a terminal, silent in
-pipes and CI (they go to stderr, so piped output stays clean)."""
+"""Progress bars for long commands, built here only.
+
+They are shown on a terminal and silent in pipes and CI (they go to stderr, so piped
+output stays clean).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,21 @@ from typing import Any
 @contextlib.contextmanager
 def progress_bar(console: Any, description: str, total: int | None = None
                  ) -> Iterator[Callable[..., None]]:
-    """Yield ``update(done, total=None)``; draws a bar only if ``console`` is a terminal.
+    """A transient progress bar, drawn only if ``console`` is a terminal.
 
-    The bar is transient (it disappears when done).
+    Parameters
+    ----------
+    console : rich.console.Console
+        Where to draw.
+    description : str
+        The bar's label.
+    total : int, optional
+        Steps in all (unknown: a spinner).
+
+    Yields
+    ------
+    callable
+        ``update(done, total=None)``.
     """
     from rich.progress import (
         BarColumn,
@@ -39,9 +54,21 @@ def progress_bar(console: Any, description: str, total: int | None = None
 
 @contextlib.contextmanager
 def rows_progress(console: Any, description: str, quiet: bool = False) -> Iterator[Any]:
-    """A bar with rows, rows/s and ETA for streaming runs; yields ``(progress, task)``.
+    """A bar with rows, rows/s and ETA for streaming runs; kept on screen when done.
 
-    Disabled off a terminal or if ``quiet``; kept on screen when done.
+    Parameters
+    ----------
+    console : rich.console.Console
+        Where to draw.
+    description : str
+        The first task's label.
+    quiet : bool, default False
+        Draw nothing (also off a terminal).
+
+    Yields
+    ------
+    tuple of (rich.progress.Progress, TaskID)
+        The progress display and its first task.
     """
     from rich.progress import (
         BarColumn,
@@ -63,7 +90,20 @@ def rows_progress(console: Any, description: str, quiet: bool = False) -> Iterat
 
 
 def batch_updater(progress: Any, task: Any) -> Callable[[Any], None]:
-    """``on_progress`` for ``classifier.batch``: bytes (or rows, files) done, and rows/s."""
+    """``on_progress`` for ``classifier.batch``: bytes (or rows, files) done, and rows/s.
+
+    Parameters
+    ----------
+    progress : rich.progress.Progress
+        The display (``rows_progress``).
+    task : TaskID
+        The task to update.
+
+    Returns
+    -------
+    callable
+        Takes a ``BatchProgress``.
+    """
 
     def update(p: Any) -> None:
         rate = p.rows_in / p.seconds if p.seconds else 0.0

@@ -14,6 +14,8 @@ from classifier.cli._app import make_console
 
 
 class Engine(str, Enum):
+    """Where ``predict --input`` runs: in this process (and its workers), or on Dask."""
+
     local = "local"
     dask = "dask"
 
@@ -23,7 +25,35 @@ def run_batch(
     split: bool, jobs: int, engine: str, scheduler: str | None, quiet: bool,
     encoding: str = "utf-8", safe: bool = False, min_confidence: float = 0.0,
 ) -> None:
-    """`classifier predict --input PATH --output PATH`: stream, then one summary line."""
+    """`classifier predict --input PATH --output PATH`: stream, then one summary line.
+
+    Parameters
+    ----------
+    model : Model, str, Path or None
+        The model, or where to load it from.
+    input_path, output : Path
+        The input table and the output file.
+    text_column : str
+        The column holding the text.
+    id_column : str, optional
+        The column holding the row id.
+    split : bool
+        One output row per sentence.
+    jobs : int
+        Worker processes (``0``: one per core).
+    engine : {'local', 'dask'}
+        Where to run.
+    scheduler : str, optional
+        A Dask scheduler's address.
+    quiet : bool
+        No progress bar and no summary line.
+    encoding : str, default 'utf-8'
+        The input's encoding.
+    safe : bool, default False
+        Load the model without unpickling.
+    min_confidence : float, default 0.0
+        Below it a row gets no label.
+    """
     from classifier.batch import predict_file
     from classifier.cli._progress import batch_updater, rows_progress
 
@@ -53,8 +83,10 @@ def run_batch(
 
 @contextlib.contextmanager
 def _terminate_as_interrupt():
-    """SIGTERM (a `kill`, a job scheduler's timeout) unwinds like Ctrl-C, so the
-    temporary output is removed instead of left behind."""
+    """SIGTERM (a `kill`, a job scheduler's timeout) unwinds like Ctrl-C.
+
+    So the temporary output is removed instead of left behind.
+    """
     import signal
 
     def interrupt(signum, frame):
@@ -75,7 +107,27 @@ def train_streaming_cli(
     *, data: list[str], out: Path, text_column: str, label_column: str, seed: int,
     passes: int, test: list[str] | None, force: bool, quiet: bool = False,
 ) -> None:
-    """`classifier train --streaming`: a progress bar per pass, optional test score, save."""
+    """`classifier train --streaming`: a progress bar per pass, optional test score, save.
+
+    Parameters
+    ----------
+    data : list of str
+        The training files.
+    out : Path
+        The model folder to save.
+    text_column, label_column : str
+        The columns holding the text and the label.
+    seed : int
+        The random seed.
+    passes : int
+        Passes over the data.
+    test : list of str, optional
+        Held-out files to score the model on.
+    force : bool
+        Replace an existing model folder.
+    quiet : bool, default False
+        No progress bars.
+    """
     from classifier.cli._progress import rows_progress
     from classifier.data import load_labeled
     from classifier.persistence import save_model

@@ -24,6 +24,8 @@ from classifier.cli._app import (
 
 
 class FeatureKind(str, Enum):
+    """The feature kinds ``explain --kind`` can list."""
+
     word = "word"
     char = "char"
     cue = "cue"
@@ -57,7 +59,7 @@ def explain_cli(
     as_json: JsonAlias = False,
 ) -> None:
     """Show which features (words, character n-grams, cues) push a sentence toward each
-    label, with their weights; without a sentence, each label's strongest features."""
+    label, with their weights; without a sentence, each label's strongest features."""  # noqa: D205, D209 (the --help text)
     from rich.markup import escape
 
     from classifier.persistence import load_model

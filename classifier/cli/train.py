@@ -26,11 +26,15 @@ from classifier.errors import ClassifierError
 
 
 class Backend(str, Enum):
+    """The backends ``train --backend`` can train."""
+
     tfidf = "tfidf"
     transformer = "transformer"
 
 
 class ArtifactFormat(str, Enum):
+    """How ``train --save-format`` saves a TF-IDF pipeline."""
+
     joblib = "joblib"
     skops = "skops"
 

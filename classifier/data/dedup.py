@@ -15,13 +15,29 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class DuplicatePair:
+    """Two texts whose character n-gram Jaccard similarity reached the threshold.
+
+    ``left`` and ``right`` are indices into the lists compared.
+    """
+
     left: int
     right: int
     similarity: float
 
 
 def normalize(text: str) -> str:
-    """Lowercase with runs of whitespace collapsed: the form compared for duplicates."""
+    """Lowercase with runs of whitespace collapsed: the form compared for duplicates.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` lower-cased, whitespace runs made one space, ends stripped.
+    """
     return _SPACE.sub(" ", text.lower()).strip()
 
 
@@ -41,8 +57,24 @@ def near_duplicates(
 ) -> list[DuplicatePair]:
     """Pairs with character ``n``-gram Jaccard >= ``threshold``.
 
-    With ``right`` given, pairs run across the two lists (``left`` index, ``right``
-    index); without it, within ``left`` (each pair once, ``left < right``).
+    Parameters
+    ----------
+    left : list of str
+        The texts to compare.
+    right : list of str, optional
+        Texts to compare ``left`` with; without them, pairs run within ``left``
+        (each pair once, ``left < right``).
+    threshold : float, default 0.8
+        The least Jaccard similarity of a pair.
+    n : int, default 5
+        The length of the character n-grams (of the ``normalize``d texts).
+    block : int, default 2000
+        Rows of ``left`` compared at once (bounds memory).
+
+    Returns
+    -------
+    list of DuplicatePair
+        The pairs, by ``left`` index.
     """
     import numpy as np
 

@@ -8,7 +8,18 @@ from classifier.data.tables import LabeledData
 
 
 def fingerprint(data: LabeledData) -> str:
-    """SHA-256 of the rows in order: the same data gives the same fingerprint."""
+    """SHA-256 of the rows in order: the same data gives the same fingerprint.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The rows (texts and labels).
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     digest = hashlib.sha256()
     for text, label in zip(data.texts, data.labels):
         digest.update(f"{label}\t{text}\n".encode("utf-8", "surrogatepass"))
@@ -16,7 +27,24 @@ def fingerprint(data: LabeledData) -> str:
 
 
 def make_folds(data: LabeledData, n_splits: int, random_state: int = 0):
-    """Stratified folds, grouped (no group in two folds) when groups are known."""
+    """Stratified folds, grouped (no group in two folds) when groups are known.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The rows to split.
+    n_splits : int
+        Folds wanted; at least 2 and at most the smallest label's count.
+    random_state : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    folds : list of (numpy.ndarray, numpy.ndarray)
+        Train and test row indices per fold.
+    grouped : bool
+        Whether the folds keep groups apart (``data.groups`` known and enough groups).
+    """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     smallest = min(data.label_counts.values())

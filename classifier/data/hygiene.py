@@ -46,6 +46,7 @@ class HygieneReport:
 
     @property
     def conflicting_rows(self) -> int:
+        """Rows whose text appears with more than one label."""
         return sum(sum(c.labels.values()) for c in self.conflicts)
 
     @property
@@ -85,6 +86,17 @@ class HygieneReport:
         Texts are given by a SHA-256 prefix, never verbatim: a model's metadata is
         shared, and training text may be someone else's (real news enters by
         reference only).
+
+        Parameters
+        ----------
+        examples : int, default 10
+            How many conflicts to list.
+
+        Returns
+        -------
+        dict
+            The report's fields, plus ``conflicting_texts``, ``conflicting_rows`` and
+            ``problems``.
         """
         data = asdict(self)
         data["conflicts"] = [{"text_sha256": _digest(c.text), "labels": c.labels}
@@ -116,6 +128,22 @@ def check_hygiene(
 
     Texts are compared exactly, apart from surrounding whitespace.
 
+    Parameters
+    ----------
+    data : LabeledData
+        The labeled rows.
+    min_examples : int, default MIN_EXAMPLES
+        A label with fewer rows is a problem.
+    max_imbalance : float, default MAX_IMBALANCE
+        A largest-to-smallest label ratio above this is a problem.
+
+    Returns
+    -------
+    HygieneReport
+        The findings; nothing in ``data`` is changed.
+
+    Examples
+    --------
     >>> from classifier.data import LabeledData
     >>> data = LabeledData(["Rain fell.", "Rain fell.", "It may rain."], ["a", "b", "b"])
     >>> check_hygiene(data, min_examples=1).problems[0]
@@ -148,7 +176,20 @@ def check_hygiene(
 
 
 def require_clean(report: HygieneReport, source: str = "") -> None:
-    """Raise ``DataError`` listing the report's problems, if it has any (``--strict``)."""
+    """Raise ``DataError`` listing the report's problems, if it has any (``--strict``).
+
+    Parameters
+    ----------
+    report : HygieneReport
+        The findings.
+    source : str, optional
+        Where the data came from, to start the message with.
+
+    Raises
+    ------
+    DataError
+        If ``report.problems`` is not empty.
+    """
     if report.problems:
         where = f"{source}: " if source else ""
         raise DataError(f"{where}data problems (strict): " + "; ".join(report.problems))

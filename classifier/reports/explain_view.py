@@ -11,7 +11,20 @@ _T = TypeVar("_T")
 
 
 def feature_text(feature: str, kind: str) -> str:
-    """How a feature reads in a table: char n-grams quoted, spaces shown as ␣."""
+    """How a feature reads in a table: char n-grams quoted, spaces shown as ␣.
+
+    Parameters
+    ----------
+    feature : str
+        The feature's name.
+    kind : {'word', 'char', 'cue'}
+        Its kind.
+
+    Returns
+    -------
+    str
+        The text shown.
+    """
     if kind == "char":
         return '"' + feature.replace(" ", "␣") + '"'
     if kind == "cue":
@@ -43,8 +56,23 @@ def _row(c: Contribution, style: str) -> tuple[str, ...]:
 
 
 def explanation_tables(explanation: Explanation, top: int = 10) -> list:
-    """One table per label (per stage for a cascade): the features pushing toward it,
-    then the strongest ones pushing away, with value × weight = contribution."""
+    """One table per label (per stage for a cascade).
+
+    The features pushing toward the label, then the strongest ones pushing away,
+    with value × weight = contribution.
+
+    Parameters
+    ----------
+    explanation : Explanation
+        What ``Model.explain`` returned.
+    top : int, default 10
+        Features shown toward each label (a third as many away from it, at least 3).
+
+    Returns
+    -------
+    list
+        rich renderables: a header, then a title and a table per label.
+    """
     from rich.table import Table
     from rich.text import Text
 
@@ -80,7 +108,18 @@ def explanation_tables(explanation: Explanation, top: int = 10) -> list:
 
 
 def top_features_tables(features: ModelFeatures) -> list:
-    """Per label (per stage for a cascade): its strongest features each way."""
+    """Per label (per stage for a cascade): its strongest features each way.
+
+    Parameters
+    ----------
+    features : ModelFeatures
+        What ``Model.top_features`` returned.
+
+    Returns
+    -------
+    list
+        rich renderables, a table per label.
+    """
     from rich.table import Table
     from rich.text import Text
 

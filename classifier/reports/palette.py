@@ -1,5 +1,6 @@
-"""Label colours, symbols and patterns, defined once: for the terminal (rich colour
-names), HTML, Markdown and plots.
+"""Label colours, symbols and patterns, defined once.
+
+For the terminal (rich colour names), HTML, Markdown and plots.
 
 The guide's four labels take colours of the Okabe-Ito palette, chosen to stay apart
 for readers with any common colour-vision deficiency: ``official_claim`` blue and
@@ -56,6 +57,18 @@ def _others(labels) -> dict[str, int]:
 def label_colours(labels) -> dict[str, tuple[str, str]]:
     """(strong, light) colour of each label: the guide's own, then distinct ones in turn.
 
+    Parameters
+    ----------
+    labels : iterable of str
+        The labels, in the model's order.
+
+    Returns
+    -------
+    dict of str to (str, str)
+        Hex colours by label.
+
+    Examples
+    --------
     >>> label_colours(["official_claim", "sport", "weather"])["official_claim"][0]
     '#0072b2'
     >>> len(set(label_colours(["a", "b", "c", "d", "e"]).values()))
@@ -69,6 +82,18 @@ def label_colours(labels) -> dict[str, tuple[str, str]]:
 def label_symbols(labels) -> dict[str, str]:
     """A Markdown symbol per label: the guide's coloured squares, then other shapes.
 
+    Parameters
+    ----------
+    labels : iterable of str
+        The labels, in the model's order.
+
+    Returns
+    -------
+    dict of str to str
+        One emoji by label.
+
+    Examples
+    --------
     >>> label_symbols(["sport", "weather"])
     {'sport': '🔷', 'weather': '🟢'}
     """
@@ -78,23 +103,59 @@ def label_symbols(labels) -> dict[str, str]:
 
 
 def label_patterns(labels) -> dict[str, str]:
-    """A CSS underline style per label (``solid``, ``double``, ``dotted``, ...)."""
+    """A CSS underline style per label (``solid``, ``double``, ``dotted``, ...).
+
+    Parameters
+    ----------
+    labels : iterable of str
+        The labels, in the model's order.
+
+    Returns
+    -------
+    dict of str to str
+        One style by label.
+    """
     turn = _others(labels)
     return {label: PATTERNS.get(label) or _OTHER_PATTERNS[turn[label] % len(_OTHER_PATTERNS)]
             for label in labels}
 
 
 def terminal_colours(labels) -> dict[str, str]:
-    """A rich colour name per label, the guide's own then others in turn."""
+    """A rich colour name per label, the guide's own then others in turn.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        The labels, in the model's order.
+
+    Returns
+    -------
+    dict of str to str
+        One colour name by label.
+    """
     turn = _others(labels)
     return {label: TERMINAL_COLOURS.get(label)
             or _OTHER_TERMINAL[turn[label] % len(_OTHER_TERMINAL)] for label in labels}
 
 
 def colour(label: str | None, labels=None) -> str:
-    """The terminal colour of ``label`` (rich markup); white for none. A label outside
-    the guide takes its turn in ``labels`` (the model's labels), else white.
+    """The terminal colour of ``label`` (rich markup); white for none.
 
+    Parameters
+    ----------
+    label : str or None
+        A label.
+    labels : iterable of str, optional
+        The model's labels: a label outside the guide takes its turn among them,
+        else it is white.
+
+    Returns
+    -------
+    str
+        A rich colour name.
+
+    Examples
+    --------
     >>> colour("analysis"), colour(None), colour("sport", ["sport", "weather"])
     ('green', 'white', 'slate_blue1')
     """

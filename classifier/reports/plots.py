@@ -41,8 +41,23 @@ def _png(figure) -> bytes:
 
 
 def confusion_png(labels: list[str], confusion: list[list[int]]) -> bytes:
-    """Heatmap of the confusion matrix: rows true, columns predicted; colour is the
-    share of the true label's sentences, text is the count and that share."""
+    """Heatmap of the confusion matrix: rows true, columns predicted.
+
+    Colour is the share of the true label's sentences; text is the count and that
+    share.
+
+    Parameters
+    ----------
+    labels : list of str
+        The labels, in matrix order.
+    confusion : list of list of int
+        Counts, rows true and columns predicted.
+
+    Returns
+    -------
+    bytes
+        A PNG.
+    """
     import numpy as np
 
     counts = np.asarray(confusion, dtype=float)
@@ -67,8 +82,22 @@ def confusion_png(labels: list[str], confusion: list[list[int]]) -> bytes:
 
 
 def reliability_png(bins, ece: float) -> bytes:
-    """Reliability diagram: accuracy against mean confidence per bin (the diagonal is
-    perfect calibration), with the number of sentences per bin below."""
+    """Reliability diagram: accuracy against mean confidence per bin.
+
+    The diagonal is perfect calibration; the number of sentences per bin is below.
+
+    Parameters
+    ----------
+    bins : list of ReliabilityBin
+        Equal-width confidence bins.
+    ece : float
+        The expected calibration error, in the title.
+
+    Returns
+    -------
+    bytes
+        A PNG.
+    """
     figure = _figure(5.6, 5.4)
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     filled = [b for b in bins if b.count]
@@ -91,7 +120,20 @@ def reliability_png(bins, ece: float) -> bytes:
 
 
 def per_class_png(per_class, colours: dict[str, tuple[str, str]]) -> bytes:
-    """Precision, recall and F1 of each label as grouped bars."""
+    """Precision, recall and F1 of each label as grouped bars.
+
+    Parameters
+    ----------
+    per_class : list of ClassMetrics
+        One entry per label.
+    colours : dict of str to (str, str)
+        Label colours (``label_colours``).
+
+    Returns
+    -------
+    bytes
+        A PNG.
+    """
     figure = _figure(7.0, 3.8)
     axes = figure.add_subplot()
     metrics = [("precision", 0.55), ("recall", 0.78), ("f1", 1.0)]

@@ -15,9 +15,25 @@ from classifier.reports.palette import colour
 
 
 def prediction_rows(doc_id: str, article: ArticlePrediction, row: int = 0) -> list[dict]:
-    """An article's sentences as prediction rows (the columns of
-    ``classifier.batch.rows.output_schema``); an article without a sentence is one
-    error row, so no input disappears."""
+    """An article's sentences as prediction rows.
+
+    The columns are ``classifier.batch.rows.output_schema``'s (without the source
+    columns); an article without a sentence is one error row, so no input disappears.
+
+    Parameters
+    ----------
+    doc_id : str
+        The document's id.
+    article : ArticlePrediction
+        The tagged article.
+    row : int, default 0
+        The input row number.
+
+    Returns
+    -------
+    list of dict
+        One row per sentence.
+    """
     out = []
     for index, p in enumerate(article.sentences):
         item: dict = {"row": row, "id": doc_id, "sentence_index": index, "kind": p.kind,
@@ -37,8 +53,18 @@ def prediction_rows(doc_id: str, article: ArticlePrediction, row: int = 0) -> li
 
 
 def as_json(docs: list[tuple[str, ArticlePrediction]]) -> str:
-    """Documents, each with its sentences (prediction rows) and label summary, as one
-    JSON array (``rows_as_json`` of their rows)."""
+    """Documents, each with its sentences (prediction rows) and label summary, as JSON.
+
+    Parameters
+    ----------
+    docs : list of (str, ArticlePrediction)
+        Each document's id and tagged article.
+
+    Returns
+    -------
+    str
+        One JSON array (``rows_as_json`` of their rows).
+    """
     labels = docs[0][1].labels if docs else ()
     rows = [r for k, (doc_id, article) in enumerate(docs)
             for r in prediction_rows(doc_id, article, k)]
@@ -69,19 +95,56 @@ def _write(rows: list[dict], kind: str) -> str:
 
 
 def as_jsonl(rows: list[dict]) -> str:
-    """Prediction rows as JSON Lines, as ``predict --format jsonl`` writes them."""
+    """Prediction rows as JSON Lines, as ``predict --format jsonl`` writes them.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Prediction rows.
+
+    Returns
+    -------
+    str
+        One line per row (``""``: no rows).
+    """
     return _write(rows, "jsonl")
 
 
 def as_csv(rows: list[dict]) -> str:
-    """Prediction rows as CSV, as ``predict --format csv`` writes them (``""``: no rows)."""
+    """Prediction rows as CSV, as ``predict --format csv`` writes them.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Prediction rows.
+
+    Returns
+    -------
+    str
+        A header and one line per row (``""``: no rows).
+    """
     return _write(rows, "csv")
 
 
 def rows_as_json(rows: list[dict], labels: tuple[str, ...] = ()) -> str:
-    """Prediction rows (``classifier.batch.rows``) grouped by input row, as one JSON array
-    of ``{"id", "row", "summary", "sentences": [rows]}``.
+    """Prediction rows (``classifier.batch.rows``) grouped by input row, as one JSON array.
 
+    Each element is ``{"id", "row", "summary", "sentences": [rows]}``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Prediction rows, in input order.
+    labels : tuple of str, optional
+        The model's labels, the order of each summary.
+
+    Returns
+    -------
+    str
+        Indented JSON.
+
+    Examples
+    --------
     >>> print(rows_as_json([{"row": 0, "id": "1", "label": "analysis"}], ("analysis",)))
     [
       {
@@ -117,6 +180,20 @@ def rows_as_json(rows: list[dict], labels: tuple[str, ...] = ()) -> str:
 def top_cell(top: list[tuple[str, float]], labels=()) -> str:
     """``label 0.61, label 0.30`` with each label in its colour (rich markup).
 
+    Parameters
+    ----------
+    top : list of (str, float)
+        Labels and probabilities (``Prediction.top``).
+    labels : iterable of str, optional
+        The model's labels, for the colours of labels outside the guide.
+
+    Returns
+    -------
+    str
+        rich markup.
+
+    Examples
+    --------
     >>> top_cell([("analysis", 0.61), ("speculation", 0.3)])
     '[green]analysis[/] 0.61, [magenta]speculation[/] 0.30'
     """
@@ -124,9 +201,25 @@ def top_cell(top: list[tuple[str, float]], labels=()) -> str:
 
 
 def with_top(row: dict, labels: tuple[str, ...], k: int) -> dict:
-    """A prediction row with ``top``: its ``k`` most probable labels, as
-    ``[{"label", "p"}]`` (empty for a row that was not scored).
+    """A prediction row with ``top``: its ``k`` most probable labels.
 
+    Parameters
+    ----------
+    row : dict
+        A prediction row (``p_<label>`` columns).
+    labels : tuple of str
+        The model's labels.
+    k : int
+        How many.
+
+    Returns
+    -------
+    dict
+        The row plus ``top`` as ``[{"label", "p"}]`` (empty for a row that was not
+        scored).
+
+    Examples
+    --------
     >>> with_top({"p_a": 0.2, "p_b": 0.7, "p_c": 0.1}, ("a", "b", "c"), 2)["top"]
     [{'label': 'b', 'p': 0.7}, {'label': 'a', 'p': 0.2}]
     """
@@ -136,12 +229,38 @@ def with_top(row: dict, labels: tuple[str, ...], k: int) -> dict:
 
 
 def summary_dict(shares: list[LabelShare]) -> dict:
-    """``{label: {"count", "share"}}`` of label shares."""
+    """``{label: {"count", "share"}}`` of label shares.
+
+    Parameters
+    ----------
+    shares : list of LabelShare
+        The shares (``summarize``).
+
+    Returns
+    -------
+    dict
+        Shares rounded to four places.
+    """
     return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
 
 
 def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0):
-    """A rich table of one document's sentences, labels, confidence and sources."""
+    """A rich table of one document's sentences, labels, confidence and sources.
+
+    Parameters
+    ----------
+    doc_id : str
+        The document's id, the table's title.
+    article : ArticlePrediction
+        The tagged article.
+    top_k : int, default 0
+        Add a column of each sentence's ``top_k`` most probable labels.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per sentence.
+    """
     from rich.markup import escape
     from rich.table import Table
 
@@ -168,6 +287,20 @@ def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0):
 
 
 def summary_table(shares: list[LabelShare], title: str = "summary"):
+    """A rich table of label counts and shares.
+
+    Parameters
+    ----------
+    shares : list of LabelShare
+        The shares (``summarize``).
+    title : str, default 'summary'
+        The table's title.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per label.
+    """
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
@@ -181,7 +314,18 @@ def summary_table(shares: list[LabelShare], title: str = "summary"):
 
 
 def evaluation_tables(report: EvaluationReport) -> list:
-    """Per-class metrics, then the confusion matrix (rows: true, columns: predicted)."""
+    """Per-class metrics, then the confusion matrix (rows: true, columns: predicted).
+
+    Parameters
+    ----------
+    report : EvaluationReport
+        The evaluation.
+
+    Returns
+    -------
+    list of rich.table.Table
+        The two tables.
+    """
     from rich.table import Table
 
     metrics = Table(title=f"evaluation on {report.n} sentences", title_justify="left")
@@ -223,7 +367,20 @@ def _config_summary(config) -> str:
 
 
 def tune_table(result, top: int = 10):
-    """The ranked candidates of a tuning run."""
+    """The ranked candidates of a tuning run.
+
+    Parameters
+    ----------
+    result : TuneResult
+        The tuning run.
+    top : int, default 10
+        Candidates shown.
+
+    Returns
+    -------
+    rich.table.Table
+        One row per candidate, best first.
+    """
     from rich.table import Table
 
     kind = "grouped " if result.grouped else ""

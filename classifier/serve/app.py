@@ -1,5 +1,7 @@
-"""The ASGI application: ``POST /v1/tag``, ``POST /v1/predict``, ``GET /v1/models``,
-``GET /healthz``, the JSON schema at ``/openapi.json``, and the web page at ``/``.
+"""The ASGI application: the HTTP API and the web page.
+
+``POST /v1/tag``, ``POST /v1/predict``, ``GET /v1/models``, ``GET /healthz``, the
+JSON schema at ``/openapi.json``, and the web page at ``/``.
 
 The model is loaded once, when the application is built (one load per worker
 process under ``uvicorn --workers N``). Requests larger than ``Limits.max_bytes``,
@@ -33,10 +35,29 @@ class Limits:
     max_sentences: int = 2_000
 
     def encode(self) -> str:
+        """The limits as one string, for a worker's environment.
+
+        Returns
+        -------
+        str
+            ``max_bytes,max_chars,max_sentences``.
+        """
         return f"{self.max_bytes},{self.max_chars},{self.max_sentences}"
 
     @classmethod
     def decode(cls, value: str) -> "Limits":
+        """The limits from ``encode``'s string.
+
+        Parameters
+        ----------
+        value : str
+            ``max_bytes,max_chars,max_sentences``.
+
+        Returns
+        -------
+        Limits
+            The limits.
+        """
         a, b, c = (int(x) for x in value.split(","))
         return cls(a, b, c)
 
@@ -53,7 +74,20 @@ def _source_dict(source) -> dict | None:
 
 
 def prediction_dict(p: Prediction, index: int | None = None) -> dict:
-    """One sentence of a response (the API's JSON shape)."""
+    """One sentence of a response (the API's JSON shape).
+
+    Parameters
+    ----------
+    p : Prediction
+        The sentence's prediction.
+    index : int, optional
+        Its index in the batch, added as ``index``.
+
+    Returns
+    -------
+    dict
+        Text, offsets, label, confidence, probabilities, kind, error and source.
+    """
     out: dict[str, Any] = {} if index is None else {"index": index}
     out.update({
         "text": p.text, "start": p.start, "end": p.end, "label": p.label,
@@ -221,7 +255,13 @@ def create_app(model: Any = None, limits: Limits | None = None, name: str | None
 
 
 def app_from_env():
-    """The application for a uvicorn worker, from the variables ``classifier serve`` set."""
+    """The application for a uvicorn worker, from the variables ``classifier serve`` set.
+
+    Returns
+    -------
+    fastapi.FastAPI
+        The application, its model loaded.
+    """
     model = os.environ.get(ENV_MODEL) or None
     limits = Limits.decode(os.environ[ENV_LIMITS]) if os.environ.get(ENV_LIMITS) else None
     return create_app(model, limits)
@@ -233,6 +273,21 @@ def run(model: str | None = None, host: str = "127.0.0.1", port: int = 8000, wor
 
     With one worker the model is loaded before the socket opens, so a bad model is
     an error here rather than in a worker.
+
+    Parameters
+    ----------
+    model : str, optional
+        A model folder or shipped name (default: the shipped default).
+    host : str, default '127.0.0.1'
+        Address to bind.
+    port : int, default 8000
+        Port to bind.
+    workers : int, default 1
+        uvicorn worker processes.
+    limits : Limits, optional
+        Request limits (default ``Limits()``).
+    log_level : str, default 'warning'
+        uvicorn's log level.
     """
     import uvicorn
 
@@ -253,8 +308,23 @@ def run(model: str | None = None, host: str = "127.0.0.1", port: int = 8000, wor
 def serving(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0):
     """Run ``app`` with uvicorn in a background thread; yield its base URL.
 
-    For tests and benchmarks: ``port=0`` takes a free port. The server stops when
-    the block ends.
+    For tests and benchmarks. The server stops when the block ends.
+
+    Parameters
+    ----------
+    app : ASGI application
+        The application (``create_app``).
+    host : str, default '127.0.0.1'
+        Address to bind.
+    port : int, default 0
+        Port to bind (``0``: a free port).
+    timeout : float, default 30.0
+        Seconds to wait for the server to start (and to stop).
+
+    Yields
+    ------
+    str
+        ``http://HOST:PORT``.
 
     Raises
     ------

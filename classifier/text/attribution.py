@@ -70,7 +70,13 @@ class Source:
         return self.resolved or self.text
 
     def to_dict(self) -> dict:
-        """The source as a plain dict (for JSON)."""
+        """The source as a plain dict (for JSON).
+
+        Returns
+        -------
+        dict
+            Every field of the source, by name.
+        """
         from dataclasses import asdict
 
         return asdict(self)
@@ -557,7 +563,18 @@ def _resolve(speakers: list[_Speaker], person: bool) -> _Speaker | None:
 
 
 def attribute_tokens(toks: list[_Tok]) -> _Found | None:
-    """The attribution of one sentence's tokens: the first reporting verb with a subject."""
+    """The attribution of one sentence's tokens: the first reporting verb with a subject.
+
+    Parameters
+    ----------
+    toks : list of _Tok
+        The sentence's tokens.
+
+    Returns
+    -------
+    _Found or None
+        The source and cue spans, as token indices; ``None`` when nobody is named.
+    """
     if not toks:
         return None
     quoted = _quoted(toks)
@@ -576,7 +593,17 @@ def attribute_tokens(toks: list[_Tok]) -> _Found | None:
 
 
 def attribute(sentence: str) -> Source | None:
-    """The source of one sentence on its own (offsets into ``sentence``).
+    """The source of one sentence on its own.
+
+    Parameters
+    ----------
+    sentence : str
+        One sentence.
+
+    Returns
+    -------
+    Source or None
+        The source, with offsets into ``sentence``; ``None`` when it names nobody.
 
     Examples
     --------

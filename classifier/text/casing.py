@@ -12,6 +12,18 @@ from __future__ import annotations
 def normalize_case(text: str) -> str:
     """``text`` lower-cased if it is all capitals or Title Case, else unchanged.
 
+    Parameters
+    ----------
+    text : str
+        A sentence or headline.
+
+    Returns
+    -------
+    str
+        ``text`` lower-cased, or ``text`` itself.
+
+    Examples
+    --------
     >>> normalize_case("Tesla Hands Over First Model S Sedans at Fremont Plant")
     'tesla hands over first model s sedans at fremont plant'
     >>> normalize_case("Tesla handed over its first sedans on Friday.")

@@ -1,10 +1,10 @@
-"""The cue features of a whole batch with array operations, equal to ``cue_vector``'s.
+r"""The cue features of a whole batch with array operations, equal to ``cue_vector``'s.
 
 ``cues.cue_vector`` reads one sentence at a time in Python, which was about half
 the cost of applying the fast model. Here the batch is one array of code points:
 words (``cues._WORD``) are found from character classes (a word is the stretch
 from the first to the last letter of a run of ``[A-Za-z'’.-]``, or from the first
-digit to the last digit or comma of a run of ``[\\d,.]``), looked up in the
+digit to the last digit or comma of a run of ``[\d,.]``), looked up in the
 lexicons once, and the guide's attribution rules (a trailing ", X said", a leading
 "X said") become per-sentence reductions over word flags. Character tests are
 counts per sentence; the few regular expressions run only on the sentences a
@@ -225,7 +225,18 @@ class _Batch:
 
 
 def cue_matrix(texts: list[str]) -> np.ndarray:
-    """``cues.cue_matrix(texts)``: the same array, computed batch-wise."""
+    """``cues.cue_matrix(texts)``: the same array, computed batch-wise.
+
+    Parameters
+    ----------
+    texts : list of str
+        The sentences.
+
+    Returns
+    -------
+    numpy.ndarray
+        A ``(len(texts), len(cues.NAMES))`` float array, one row per sentence.
+    """
     width = len(cues.NAMES)
     if not texts:
         return np.zeros((0, width))

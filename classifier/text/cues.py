@@ -53,7 +53,13 @@ NAMES: tuple[str, ...] = (
 
 @lru_cache(maxsize=1)
 def lexicons() -> dict[str, frozenset[str]]:
-    """The cue word lists shipped with the package (lower case)."""
+    """The cue word lists shipped with the package (lower case).
+
+    Returns
+    -------
+    dict of str to frozenset of str
+        Each list's name and its words.
+    """
     text = resources.files("classifier.text").joinpath("lexicons/cues.json").read_text("utf-8")
     return {name: frozenset(words) for name, words in json.loads(text).items()}
 
@@ -123,7 +129,18 @@ _FIGURE_WORDS = ("figures", "data", "statistics", "records", "filing", "document
 
 
 def cue_vector(text: str) -> list[float]:
-    """The cue features of one sentence, in the order of ``NAMES``."""
+    """The cue features of one sentence, in the order of ``NAMES``.
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+
+    Returns
+    -------
+    list of float
+        One value per name in ``NAMES``.
+    """
     lex = lexicons()
     stripped = text.strip()
     body = _DATELINE.sub("", stripped)
@@ -177,6 +194,16 @@ def cue_matrix(texts):
 
     One ``cue_vector`` per sentence: the reference. The models compute the same
     array batch-wise with ``classifier.text.cue_arrays.cue_matrix``.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The sentences.
+
+    Returns
+    -------
+    numpy.ndarray
+        One row per sentence, one column per name in ``NAMES``.
     """
     from itertools import chain
 

@@ -24,9 +24,23 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
 def looks_like_html(text: str, name: str = "") -> bool:
-    """Whether ``text`` is a web page rather than plain text (by ``name``'s suffix, a
-    leading doctype or ``<html>``, or many paragraph-level tags).
+    """Whether ``text`` is a web page rather than plain text.
 
+    Parameters
+    ----------
+    text : str
+        The input; only its first 4,096 characters are looked at.
+    name : str, optional
+        Its file name: a suffix in ``HTML_SUFFIXES`` is enough.
+
+    Returns
+    -------
+    bool
+        True for a known suffix, a leading doctype or ``<html>``, or many
+        paragraph-level tags.
+
+    Examples
+    --------
     >>> looks_like_html("<!DOCTYPE html><html><body><p>Hi.</p></body></html>")
     True
     >>> looks_like_html("Prices rose 3% <on average> in May.")
@@ -44,6 +58,19 @@ def looks_like_html(text: str, name: str = "") -> bool:
 
 def extract_text(page: str) -> str:
     """The headline and article text of ``page``, one block per line.
+
+    Uses trafilatura (the ``html`` extra) where installed, else the standard library's
+    HTML parser (block-level text only).
+
+    Parameters
+    ----------
+    page : str
+        A web page's HTML.
+
+    Returns
+    -------
+    str
+        The article's headline and paragraphs, one per line.
 
     Examples
     --------
@@ -72,8 +99,10 @@ def extract_text(page: str) -> str:
 
 
 class _Blocks(HTMLParser):
-    """Text of the block elements outside skipped ones; the first ``h1`` (else the
-    ``title``) as the headline."""
+    """Text of the block elements outside skipped ones.
+
+    The first ``h1`` (else the ``title``) is the headline.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

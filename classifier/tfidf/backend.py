@@ -1,5 +1,7 @@
-"""The TF-IDF backend: a fitted scikit-learn pipeline, saved as joblib or skops, plus
-its NumPy export (``model.npz``) for the scikit-learn-free scorer.
+"""The TF-IDF backend: a fitted scikit-learn pipeline and its NumPy export.
+
+The pipeline is saved as joblib or skops, and its NumPy export (``model.npz``)
+feeds the scikit-learn-free scorer.
 
 Artifact names, their readers and writers, and the scikit-learn version check live
 here, not in ``Model`` or ``persistence``.
@@ -51,7 +53,11 @@ class SklearnModel(Model):
 
     @property
     def pipeline(self):
-        """The fitted scikit-learn pipeline, read from the model folder on first use."""
+        """The fitted scikit-learn pipeline, read from the model folder on first use.
+
+        Setting it (a refitted pipeline) makes it score from then on, not the old NumPy
+        export.
+        """
         if self._pipeline is None:
             with self._lock:  # two threads asking at once read the file once
                 if self._pipeline is None:
@@ -72,6 +78,7 @@ class SklearnModel(Model):
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """The labels, in the order of the probability columns."""
         if self._scorer is not None:
             return self._scorer.labels
         return tuple(str(c) for c in self.pipeline.classes_)
@@ -95,18 +102,58 @@ class SklearnModel(Model):
         return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
 
     def explain(self, text: str, top: int | None = None):
-        """Per-label feature contributions of ``text`` (``classifier.tfidf.explain``)."""
+        """Per-label feature contributions of ``text`` (``classifier.tfidf.explain``).
+
+        Parameters
+        ----------
+        text : str
+            One sentence.
+        top : int, optional
+            Keep the ``top`` strongest contributions each way per label.
+
+        Returns
+        -------
+        Explanation
+            The probabilities and each stage's per-label scores.
+        """
         from classifier.tfidf.explain import explain
 
         return explain(self, text, top)
 
     def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
-        """Each label's strongest features (``classifier.tfidf.explain``)."""
+        """Each label's strongest features (``classifier.tfidf.explain``).
+
+        Parameters
+        ----------
+        top : int, default 25
+            Features per label and direction.
+        kinds : tuple of str, optional
+            Some of ``"word"``, ``"char"``, ``"cue"``; default all.
+
+        Returns
+        -------
+        ModelFeatures
+            The features, stage by stage.
+        """
         from classifier.tfidf.explain import top_features
 
         return top_features(self, top, kinds)
 
     def write(self, folder: Path, format: str | None = "joblib") -> list[str]:
+        """Write the pipeline (joblib or skops) and, where its shape allows, ``model.npz``.
+
+        Parameters
+        ----------
+        folder : Path
+            An existing, empty folder.
+        format : {'joblib', 'skops'}, default 'joblib'
+            How the pipeline is saved (``None``: joblib).
+
+        Returns
+        -------
+        list of str
+            The names of the files written.
+        """
         import numpy as np
 
         if format == "skops":
@@ -131,12 +178,25 @@ class SklearnModel(Model):
              safe: bool = False) -> Model:
         """The model of ``folder``; ``fast`` picks how it predicts.
 
-        ``None`` (the default): through the NumPy scorer when ``model.npz`` exists,
-        with the pipeline read lazily (``pipeline``); ``True``: the NumPy scorer
-        alone (``FastModel``: read-only, no feature names); ``False``: through the
-        pipeline, read now. A model without ``model.npz`` always uses its pipeline.
-        With ``safe`` nothing is unpickled: the skops pipeline (trusted types only)
-        or the NumPy scorer; a model saved only as a pickle is refused.
+        Parameters
+        ----------
+        folder : Path
+            The model folder (its checksums already verified).
+        metadata : dict
+            Its ``metadata.json``.
+        fast : bool, optional
+            ``None`` (the default): through the NumPy scorer when ``model.npz`` exists,
+            with the pipeline read lazily (``pipeline``); ``True``: the NumPy scorer
+            alone (``FastModel``: read-only, no feature names); ``False``: through the
+            pipeline, read now. A model without ``model.npz`` always uses its pipeline.
+        safe : bool, default False
+            Unpickle nothing: the skops pipeline (trusted types only) or the NumPy
+            scorer; a model saved only as a pickle is refused.
+
+        Returns
+        -------
+        Model
+            A ``SklearnModel``, or a ``FastModel`` for ``fast=True``.
         """
         if safe:
             return cls._read_safe(folder, metadata, fast)
@@ -182,7 +242,19 @@ class SklearnModel(Model):
 
 
 def export(pipeline) -> dict[str, np.ndarray] | None:
-    """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape."""
+    """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        A fitted ``features`` + ``clf`` pipeline (optionally after ``case``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray or None
+        Vocabularies, idf weights, coefficients, classes and a JSON ``spec``; ``None``
+        for a pipeline the NumPy scorer cannot reproduce.
+    """
     features, clf = pipeline.named_steps.get("features"), pipeline.named_steps.get("clf")
     steps = [name for name, _ in pipeline.steps]
     head = _export_head(clf)
@@ -298,7 +370,22 @@ def _installed_sklearn_version() -> str | None:
 
 
 def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -> bool:
-    """Warn (once per load) when the model was saved by another scikit-learn."""
+    """Warn (once per load) when the model was saved by another scikit-learn.
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder, named in the warning.
+    metadata : dict
+        Its metadata (``versions``).
+    stacklevel : int, default 4
+        Passed to ``warnings.warn``, so that the warning points at the caller.
+
+    Returns
+    -------
+    bool
+        Whether a warning was given.
+    """
     import sklearn
 
     saved = metadata.get("versions", {}).get("scikit-learn")
@@ -315,7 +402,13 @@ def warn_if_versions_differ(folder: Path, metadata: dict, stacklevel: int = 4) -
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries a saved TF-IDF model depends on."""
+    """Versions of the libraries a saved TF-IDF model depends on.
+
+    Returns
+    -------
+    dict of str to str
+        Library name to version (the package, Python, scikit-learn, NumPy, SciPy, joblib).
+    """
     import platform
 
     import joblib

@@ -40,6 +40,20 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         self.rest_estimator = rest_estimator
 
     def fit(self, X, y):
+        """Fit the first stage on ``first`` versus the rest, the second among the rest.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            Labels; ``first`` and at least two others.
+
+        Returns
+        -------
+        CascadeClassifier
+            This estimator, fitted.
+        """
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         if self.first not in self.classes_ or len(self.classes_) < 3:
@@ -53,6 +67,18 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X):
+        """Joint probabilities of the two stages.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Features.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            Columns in ``classes_`` order; rows sum to one.
+        """
         check_is_fitted(self, "rest_")
         p_first = self.first_.predict_proba(X)[:, list(self.first_.classes_).index(True)]
         p_rest = self.rest_.predict_proba(X)
@@ -61,6 +87,18 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def predict(self, X):
+        """The most probable label of each row.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Features.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
@@ -80,6 +118,22 @@ class BoostedLogisticRegression(LogisticRegression):
         self.balanced = balanced
 
     def fit(self, X, y, sample_weight=None):
+        """Fit with sample weights: class balance (if ``balanced``) times ``class_boost``.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            Labels.
+        sample_weight : array-like of shape (n_samples,), optional
+            Multiplies the class weights.
+
+        Returns
+        -------
+        BoostedLogisticRegression
+            This estimator, fitted.
+        """
         y = np.asarray(y)
         weights = compute_sample_weight("balanced", y) if self.balanced else np.ones(len(y))
         for label, boost in dict(self.class_boost or {}).items():

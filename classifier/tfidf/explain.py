@@ -43,6 +43,7 @@ class Contribution:
 
     @property
     def contribution(self) -> float:
+        """What the feature adds to the label's score: ``value * weight``."""
         return self.value * self.weight
 
 
@@ -64,11 +65,33 @@ class LabelScore:
     contributions: tuple[Contribution, ...]
 
     def toward(self, n: int = 10) -> list[Contribution]:
-        """The ``n`` features that push the most toward this label."""
+        """The ``n`` features that push the most toward this label.
+
+        Parameters
+        ----------
+        n : int, default 10
+            How many.
+
+        Returns
+        -------
+        list of Contribution
+            Strongest first.
+        """
         return [c for c in self.contributions if c.contribution > 0][:n]
 
     def against(self, n: int = 10) -> list[Contribution]:
-        """The ``n`` features that push the most away from this label."""
+        """The ``n`` features that push the most away from this label.
+
+        Parameters
+        ----------
+        n : int, default 10
+            How many.
+
+        Returns
+        -------
+        list of Contribution
+            Strongest first.
+        """
         return [c for c in reversed(self.contributions) if c.contribution < 0][:n]
 
 
@@ -92,11 +115,20 @@ class Explanation:
     stages: tuple[Stage, ...]
 
     def to_dict(self) -> dict:
+        """The explanation as plain data (for JSON).
+
+        Returns
+        -------
+        dict
+            Every field, nested dataclasses as dicts.
+        """
         return asdict(self)
 
 
 @dataclass(frozen=True)
 class FeatureWeight:
+    """One feature of the model and its weight for a label."""
+
     feature: str
     kind: str
     weight: float
@@ -113,6 +145,8 @@ class LabelFeatures:
 
 @dataclass(frozen=True)
 class FeatureStage:
+    """Each label's strongest features in one stage (all labels, or a cascade stage)."""
+
     name: str
     description: str
     labels: tuple[LabelFeatures, ...]
@@ -127,6 +161,13 @@ class ModelFeatures:
     stages: tuple[FeatureStage, ...]
 
     def to_dict(self) -> dict:
+        """The features as plain data (for JSON).
+
+        Returns
+        -------
+        dict
+            Every field, nested dataclasses as dicts.
+        """
         return asdict(self)
 
 
@@ -252,13 +293,25 @@ def explain(model, text: str, top: int | None = None) -> Explanation:
     Parameters
     ----------
     model : Model
-        A TF-IDF model loaded with ``fast=False`` (the default).
+        A TF-IDF model whose pipeline can be read (not ``fast=True``).
     text : str
         The sentence, scored as a whole (it is not split).
     top : int, optional
         Keep only the ``top`` strongest contributions each way per label; the
         per-kind ``totals`` still cover every feature.
 
+    Returns
+    -------
+    Explanation
+        The final probabilities and each stage's per-label scores.
+
+    Raises
+    ------
+    ExplainError
+        If ``text`` is empty or the model's classifier is not linear.
+
+    Examples
+    --------
     >>> from classifier import load_model
     >>> model = load_model()
     >>> explanation = model.explain("Officials said the bridge may reopen.", top=5)
@@ -295,8 +348,25 @@ def explain(model, text: str, top: int | None = None) -> Explanation:
 def top_features(model, top: int = 25, kinds: tuple[str, ...] | None = None) -> ModelFeatures:
     """Each label's ``top`` strongest features (largest weights), both directions.
 
-    ``kinds`` restricts the features to some of ``"word"``, ``"char"``, ``"cue"``
-    (character n-grams are many and small; words are the easiest to read).
+    Parameters
+    ----------
+    model : Model
+        A TF-IDF model whose pipeline can be read (not ``fast=True``).
+    top : int, default 25
+        Features per label and direction.
+    kinds : tuple of str, optional
+        Some of ``"word"``, ``"char"``, ``"cue"`` (character n-grams are many and
+        small; words are the easiest to read); default all.
+
+    Returns
+    -------
+    ModelFeatures
+        The features, stage by stage.
+
+    Raises
+    ------
+    ExplainError
+        For an unknown kind, or a classifier that is not linear.
     """
     import numpy as np
 

@@ -24,10 +24,38 @@ class StableTfidfVectorizer(TfidfVectorizer):
     """
 
     def fit(self, raw_documents, y=None):
+        """Learn the vocabulary (sorted) and idf weights.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        StableTfidfVectorizer
+            This vectorizer, fitted.
+        """
         self.fit_transform(raw_documents, y)
         return self
 
     def fit_transform(self, raw_documents, y=None):
+        """Learn the vocabulary (sorted) and idf weights; return the TF-IDF matrix.
+
+        Parameters
+        ----------
+        raw_documents : iterable of str
+            The texts.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_texts, n_terms)
+            The texts' TF-IDF rows.
+        """
         matrix = super().fit_transform(raw_documents, y)
         self.vocabulary_ = dict(sorted(self.vocabulary_.items()))
         return matrix
@@ -49,13 +77,51 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         self.weight = weight
 
     def fit(self, X, y=None):
+        """Nothing to learn: record the number of features.
+
+        Parameters
+        ----------
+        X : iterable of str
+            The texts (unused).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        CueFeatures
+            This transformer.
+        """
         self.n_features_out_ = len(NAMES)
         return self
 
     def transform(self, X):
+        """The cue features of each text, times ``weight``.
+
+        Parameters
+        ----------
+        X : iterable of str
+            The texts.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_texts, len(NAMES))
+            One row per text.
+        """
         return sparse.csr_matrix(cue_matrix(list(X)) * self.weight)
 
     def get_feature_names_out(self, input_features=None):
+        """The feature names, ``cue_`` plus each of ``NAMES``.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        numpy.ndarray of str
+            One name per column.
+        """
         return np.array([f"cue_{name}" for name in NAMES], dtype=object)
 
 
@@ -68,17 +134,71 @@ class CaseNormalizer(TransformerMixin, BaseEstimator):
     """
 
     def fit(self, X, y=None):
+        """Nothing to learn.
+
+        Parameters
+        ----------
+        X : iterable of str
+            The texts (unused).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        CaseNormalizer
+            This transformer.
+        """
         return self
 
     def fit_transform(self, X, y=None, **fit_params):
+        """The training texts, unchanged (the model learns from them as written).
+
+        Parameters
+        ----------
+        X : iterable of str
+            The texts.
+        y : None
+            Ignored.
+        **fit_params : dict
+            Ignored.
+
+        Returns
+        -------
+        list of str
+            ``X`` as a list.
+        """
         return list(X)
 
     def transform(self, X):
+        """The texts to predict, shouting and Title Case lowered (``normalize_case``).
+
+        Parameters
+        ----------
+        X : iterable of str
+            The texts.
+
+        Returns
+        -------
+        list of str
+            One text per input.
+        """
         return [normalize_case(text) for text in X]
 
 
 def build_features(config) -> FeatureUnion:
-    """Word (and character) TF-IDF, plus the cue features, as one transformer."""
+    """Word (and character) TF-IDF, plus the cue features, as one transformer.
+
+    Parameters
+    ----------
+    config : PipelineConfig
+        The n-gram ranges, document frequencies, casing and cue settings.
+
+    Returns
+    -------
+    sklearn.pipeline.FeatureUnion
+        Blocks named ``word``, ``char`` (if ``config.char_ngram_range``) and ``cues``
+        (if ``config.cues``).
+    """
     parts = [
         (
             "word",

@@ -35,6 +35,13 @@ class StreamingConfig:
     chunk_rows: int = 10_000
 
     def to_dict(self) -> dict:
+        """The settings as a plain dict (for the model's metadata).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return asdict(self)
 
 
@@ -55,7 +62,20 @@ class StreamProgress:
 
 
 def build_streaming_pipeline(config: StreamingConfig, random_state: int = 0):
-    """``Pipeline([("features", FeatureUnion(hashed words[, chars], cues)), ("clf", SGD)])``."""
+    """``Pipeline([("features", FeatureUnion(hashed words[, chars], cues)), ("clf", SGD)])``.
+
+    Parameters
+    ----------
+    config : StreamingConfig
+        Hashing width, n-gram ranges, cues and the SGD ``alpha``.
+    random_state : int, default 0
+        Seed of the ``SGDClassifier``.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Unfitted; trained with ``partial_fit`` chunk by chunk.
+    """
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.linear_model import SGDClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
@@ -107,6 +127,10 @@ def train_streaming(
         JSONL, CSV or Parquet files with a text and a label column.
     config : StreamingConfig, optional
         Features, regularisation, number of passes and chunk size.
+    text_column, label_column : str
+        The columns holding the text and the label.
+    random_state : int, default 0
+        Seed of the classifier.
     on_progress : callable, optional
         Called after every chunk with a ``StreamProgress``.
 

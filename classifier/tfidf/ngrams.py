@@ -47,7 +47,18 @@ class KeyTable:
         return (keys * _GOLDEN) >> np.uint64(64 - self.bits)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """The value of every key, ``-1`` where the key is absent."""
+        """The value of every key, ``-1`` where the key is absent.
+
+        Parameters
+        ----------
+        keys : numpy.ndarray of uint64
+            Non-zero keys.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            One value per key.
+        """
         slot = self._slot(keys)
         found = self.keys[slot]
         out = self.values[slot]
@@ -65,7 +76,22 @@ class KeyTable:
         return out
 
     def find(self, keys: np.ndarray, owner: np.ndarray, at: np.ndarray):
-        """(owner, value) of the keys at positions ``at`` that are in the table."""
+        """(owner, value) of the keys at positions ``at`` that are in the table.
+
+        Parameters
+        ----------
+        keys : numpy.ndarray of uint64
+            Keys, one per position.
+        owner : numpy.ndarray of int
+            The text each position belongs to.
+        at : numpy.ndarray of int
+            The positions to look up.
+
+        Returns
+        -------
+        owners, values : numpy.ndarray
+            For the keys found only.
+        """
         value = self.lookup(keys[at])
         hit = value >= 0
         return owner[at[hit]], value[hit]
@@ -80,7 +106,20 @@ def _joined(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
 
 
 def count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
-    """Distinct (row, col) pairs and how often each occurs, sorted by row."""
+    """Distinct (row, col) pairs and how often each occurs, sorted by row.
+
+    Parameters
+    ----------
+    rows, cols : numpy.ndarray of int
+        One pair per occurrence.
+    n_cols : int
+        More than any column index.
+
+    Returns
+    -------
+    rows, cols, counts : numpy.ndarray of int64
+        One entry per distinct pair.
+    """
     if rows.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
@@ -113,6 +152,22 @@ class CharNgramIndex:
 
     @classmethod
     def build(cls, terms: list[str], low: int, high: int, lowercase: bool):
+        """The index of a ``char_wb`` vocabulary, or ``None`` if it cannot be packed.
+
+        Parameters
+        ----------
+        terms : list of str
+            The vocabulary, in column order.
+        low, high : int
+            The n-gram range (``2 <= low <= 3``).
+        lowercase : bool
+            Whether texts are lower-cased first.
+
+        Returns
+        -------
+        CharNgramIndex or None
+            ``None`` for another range, or n-grams too long to pack into 63 bits.
+        """
         if not 2 <= low <= 3 or high < low:
             return None
         joined = "".join(terms)
@@ -128,7 +183,18 @@ class CharNgramIndex:
         return cls(KeyTable(keys, np.arange(len(terms))), codes, bits, low, high, lowercase)
 
     def match(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(text index, column) of every vocabulary n-gram occurrence in ``texts``."""
+        """(text index, column) of every vocabulary n-gram occurrence in ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+            The batch.
+
+        Returns
+        -------
+        rows, cols : numpy.ndarray
+            One entry per occurrence.
+        """
         if self.lowercase:
             texts = [t.lower() for t in texts]
         docs = [" ".join(t.split()) for t in texts]
@@ -167,6 +233,24 @@ class WordNgramIndex:
     @classmethod
     def build(cls, terms: list[str], token_pattern: str, low: int, high: int,
               lowercase: bool):
+        """The index of a ``word`` vocabulary, or ``None`` if it cannot be packed.
+
+        Parameters
+        ----------
+        terms : list of str
+            The vocabulary (space-joined tokens), in column order.
+        token_pattern : str
+            The vectorizer's token pattern.
+        low, high : int
+            The n-gram range.
+        lowercase : bool
+            Whether texts are lower-cased first.
+
+        Returns
+        -------
+        WordNgramIndex or None
+            ``None`` when a term is outside the range or the keys need over 63 bits.
+        """
         lengths = np.fromiter((t.count(" ") + 1 for t in terms), dtype=np.int64,
                               count=len(terms))
         if not ((low <= lengths) & (lengths <= high)).all():
@@ -183,7 +267,18 @@ class WordNgramIndex:
         return cls(re.compile(token_pattern), token_ids, table, width, low, high, lowercase)
 
     def match(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(text index, column) of every vocabulary n-gram occurrence in ``texts``."""
+        """(text index, column) of every vocabulary n-gram occurrence in ``texts``.
+
+        Parameters
+        ----------
+        texts : list of str
+            The batch.
+
+        Returns
+        -------
+        rows, cols : numpy.ndarray
+            One entry per occurrence.
+        """
         if self.lowercase:
             texts = [t.lower() for t in texts]
         get = self.token_ids.get
@@ -222,11 +317,13 @@ _WORD_PATTERN = re.compile(r'\(\?u\)\\b\\w(\\w)?\+\\b(?:\|\[((?:[^\]\\^-]|\\")+)
 
 
 class WordTokenizer:
-    """``findall`` of a token pattern ``(?u)\\b\\w+\\b`` (or ``\\w\\w+``, sklearn's
-    default), optionally ``|[chars]`` of single characters, for a whole batch at once.
+    r"""``findall`` of a word token pattern, for a whole batch at once.
+
+    The pattern is ``(?u)\b\w+\b`` (or ``\w\w+``, sklearn's default), optionally
+    ``|[chars]`` of single characters.
 
     A token is a maximal run of word characters (``str.isalnum`` or ``_``, as ``re``'s
-    ``\\w``), at least ``shortest`` long, or one of ``chars``; all are found with
+    ``\w``), at least ``shortest`` long, or one of ``chars``; all are found with
     array operations on the batch's code points and cut out by one ``split``.
     """
 
@@ -238,7 +335,18 @@ class WordTokenizer:
 
     @classmethod
     def for_pattern(cls, pattern: str) -> WordTokenizer | None:
-        """The tokenizer of ``pattern``, or ``None`` when it has another shape."""
+        """The tokenizer of ``pattern``, or ``None`` when it has another shape.
+
+        Parameters
+        ----------
+        pattern : str
+            A token pattern.
+
+        Returns
+        -------
+        WordTokenizer or None
+            Cached per pattern.
+        """
         if pattern not in _TOKENIZERS:
             match = _WORD_PATTERN.fullmatch(pattern)
             _TOKENIZERS[pattern] = None if match is None else cls(
@@ -246,7 +354,20 @@ class WordTokenizer:
         return _TOKENIZERS[pattern]
 
     def tokenize(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
-        """The tokens of all ``texts`` in order, and the index of the text of each."""
+        """The tokens of all ``texts`` in order, and the index of the text of each.
+
+        Parameters
+        ----------
+        texts : list of str
+            The batch.
+
+        Returns
+        -------
+        tokens : list of str
+            Equal to ``findall`` over the texts, concatenated.
+        owner : numpy.ndarray of int
+            The text of each token.
+        """
         joined = "\x00".join(texts) + "\x00"
         points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         wide = points >= 128
@@ -295,7 +416,24 @@ def _pack(symbols: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
 def tfidf_scores(rows, cols, n_rows, idf, coef_by_class, sublinear: bool) -> np.ndarray:
     """``normalize(tf * idf) @ coef_by_class.T`` for every row, from n-gram occurrences.
 
-    ``coef_by_class`` is ``(n_classes, n_terms)``, C-contiguous.
+    Parameters
+    ----------
+    rows, cols : numpy.ndarray of int
+        (text, term) of every occurrence.
+    n_rows : int
+        Texts in the batch.
+    idf : numpy.ndarray
+        The terms' idf weights.
+    coef_by_class : numpy.ndarray of shape (n_classes, n_terms)
+        The block's coefficients, C-contiguous.
+    sublinear : bool
+        Use ``1 + log(tf)``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_rows, n_classes)
+        Each text's L2-normalised TF-IDF row times the coefficients (zero for a text
+        without a known term).
     """
     out = np.zeros((n_rows, coef_by_class.shape[0]))
     doc, col, count = count_pairs(rows, cols, idf.size)

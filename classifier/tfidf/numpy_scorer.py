@@ -30,8 +30,28 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def cascade_probabilities(p_first, p_rest, rest_classes, classes, first) -> np.ndarray:
-    """Joint probabilities of a two-stage cascade, columns in ``classes`` order:
-    ``P(first) = p_first`` and ``P(k) = (1 - p_first) * P(k | not first)``."""
+    """Joint probabilities of a two-stage cascade, columns in ``classes`` order.
+
+    ``P(first) = p_first`` and ``P(k) = (1 - p_first) * P(k | not first)``.
+
+    Parameters
+    ----------
+    p_first : numpy.ndarray of shape (n,)
+        Probability of ``first``.
+    p_rest : numpy.ndarray of shape (n, len(rest_classes))
+        Probabilities among the other labels.
+    rest_classes : list of str
+        The columns of ``p_rest``.
+    classes : list of str
+        The output's columns.
+    first : str
+        The label decided first.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n, len(classes))
+        Rows sum to one.
+    """
     out = np.empty((len(p_first), len(classes)))
     for j, label in enumerate(classes):
         if label == first:
@@ -105,7 +125,7 @@ class _Block:
             {} if self.index else {term: i for i, term in enumerate(words)})
 
     def score_batch(self, texts: list[str]) -> np.ndarray:
-        """This block's contribution to the decision function of every text."""
+        """The block's contribution to the decision function of every text."""
         if self.index is None:
             return np.array([self.score(t) for t in texts]).reshape(len(texts), -1)
         rows, cols = self.index.match(texts)
@@ -121,7 +141,7 @@ class _Block:
         return _char_wb_ngrams(text, self.low, self.high)
 
     def score(self, text: str) -> np.ndarray:
-        """This block's contribution to the decision function of one text."""
+        """The block's contribution to the decision function of one text."""
         vocabulary = self.vocabulary
         counts = Counter(vocabulary[g] for g in self.analyze(text) if g in vocabulary)
         if not counts:
@@ -167,16 +187,53 @@ class FastModel(Model):
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """The labels, in the order of the probability columns."""
         return self._labels
 
     def write(self, folder, format=None):
+        """Refuse: a NumPy scorer is read-only.
+
+        Parameters
+        ----------
+        folder : Path
+            Unused.
+        format : str, optional
+            Unused.
+
+        Raises
+        ------
+        ModelFileError
+            Always; load with ``fast=False`` to save.
+        """
         from classifier.errors import ModelFileError
 
         raise ModelFileError("a fast (NumPy) model is read-only; load with fast=False to save")
 
     @classmethod
     def read(cls, folder, metadata, fast=True, safe=False):
-        """The scorer from ``folder/model.npz`` (never a pickle: ``allow_pickle=False``)."""
+        """The scorer from ``folder/model.npz`` (never a pickle: ``allow_pickle=False``).
+
+        Parameters
+        ----------
+        folder : Path
+            The model folder.
+        metadata : dict
+            Its metadata.
+        fast : bool, default True
+            Unused (this class is the fast path).
+        safe : bool, default False
+            Unused (nothing is unpickled either way).
+
+        Returns
+        -------
+        FastModel
+            The scorer.
+
+        Raises
+        ------
+        ModelFileError
+            If ``model.npz`` cannot be read.
+        """
         from classifier.errors import ModelFileError
 
         path = Path(folder) / "model.npz"
@@ -187,9 +244,37 @@ class FastModel(Model):
             raise ModelFileError(f"{path}: could not load: {exc}") from None
 
     def explain(self, text, top=None):
+        """Refuse: the NumPy scorer keeps no feature names.
+
+        Parameters
+        ----------
+        text : str
+            Unused.
+        top : int, optional
+            Unused.
+
+        Raises
+        ------
+        ExplainError
+            Always; load the model without ``fast=True``.
+        """
         raise self._no_feature_names()
 
     def top_features(self, top=25, kinds=None):
+        """Refuse: the NumPy scorer keeps no feature names.
+
+        Parameters
+        ----------
+        top : int, default 25
+            Unused.
+        kinds : tuple of str, optional
+            Unused.
+
+        Raises
+        ------
+        ExplainError
+            Always; load the model without ``fast=True``.
+        """
         raise self._no_feature_names()
 
     @staticmethod

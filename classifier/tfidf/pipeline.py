@@ -48,10 +48,34 @@ class PipelineConfig:
         _check_values(self)
 
     def to_dict(self) -> dict:
+        """The configuration as a plain dict (for JSON).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return asdict(self)
 
     @classmethod
     def from_dict(cls, values: dict) -> PipelineConfig:
+        """A configuration from JSON values (lists become tuples).
+
+        Parameters
+        ----------
+        values : dict
+            Field names to values; unknown names are refused.
+
+        Returns
+        -------
+        PipelineConfig
+            The checked configuration.
+
+        Raises
+        ------
+        ConfigError
+            For a non-object, an unknown key or a bad value.
+        """
         if not isinstance(values, dict):
             raise ConfigError(f"a configuration is a JSON object, not {type(values).__name__}")
         known = {f.name for f in fields(cls)}
@@ -74,6 +98,18 @@ class PipelineConfig:
         return cls(**values)
 
     def with_params(self, **changes) -> PipelineConfig:
+        """A copy with some fields changed (checked like a new one).
+
+        Parameters
+        ----------
+        **changes : dict
+            Field names to new values.
+
+        Returns
+        -------
+        PipelineConfig
+            The new configuration.
+        """
         return replace(self, **changes)
 
 
@@ -114,7 +150,23 @@ def _check_values(config: PipelineConfig) -> None:
 
 
 def load_config(path: str | Path) -> PipelineConfig:
-    """Read a configuration written by ``save_config`` (or by ``classifier tune``)."""
+    """Read a configuration written by ``save_config`` (or by ``classifier tune``).
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSON file: the configuration, or an object holding it under ``config``.
+
+    Returns
+    -------
+    PipelineConfig
+        The checked configuration.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, not JSON, or holds a bad configuration.
+    """
     try:
         values = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -134,13 +186,37 @@ def load_config(path: str | Path) -> PipelineConfig:
 
 
 def save_config(config: PipelineConfig, path: str | Path, **extra) -> None:
-    """Write ``config`` as JSON, with optional extra keys (e.g. the tuning score)."""
+    """Write ``config`` as JSON, with optional extra keys (e.g. the tuning score).
+
+    Parameters
+    ----------
+    config : PipelineConfig
+        The configuration, written under ``config``.
+    path : str or Path
+        The file to write.
+    **extra : dict
+        Other top-level keys.
+    """
     payload = {"config": config.to_dict(), **extra}
     Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 
 def build_estimator(config: PipelineConfig, random_state: int | None = 0):
-    """The linear classifier named by ``config.estimator``, with probabilities."""
+    """The linear classifier named by ``config.estimator``, with probabilities.
+
+    Parameters
+    ----------
+    config : PipelineConfig
+        The estimator, its regularisation and class weights.
+    random_state : int, optional
+        Seed passed to the estimator.
+
+    Returns
+    -------
+    sklearn estimator
+        Unfitted; a linear SVM is calibrated (``CalibratedClassifierCV``) for
+        probabilities, as is any estimator with ``config.calibrate``.
+    """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.svm import LinearSVC
@@ -185,9 +261,24 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
 
 
 def build_pipeline(config: PipelineConfig | None = None, random_state: int | None = 0):
-    """A fresh scikit-learn ``Pipeline([("features", ...), ("clf", ...)])``, with a
-    ``("case", CaseNormalizer())`` step first when ``config.normalize_case``.
+    """A fresh scikit-learn ``Pipeline([("features", ...), ("clf", ...)])``.
 
+    A ``("case", CaseNormalizer())`` step comes first when ``config.normalize_case``.
+
+    Parameters
+    ----------
+    config : PipelineConfig, optional
+        Default ``PipelineConfig()``.
+    random_state : int, optional
+        Seed passed to the classifier.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Unfitted.
+
+    Examples
+    --------
     >>> build_pipeline(PipelineConfig(cues=False)).steps[1][0]
     'clf'
     """

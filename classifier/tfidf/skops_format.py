@@ -34,7 +34,23 @@ TRUSTED_TYPES = (
 
 
 def untrusted_types(path: str | Path) -> list[str]:
-    """Types in the skops file ``path`` that neither skops nor ``TRUSTED_TYPES`` trusts."""
+    """Types in the skops file ``path`` that neither skops nor ``TRUSTED_TYPES`` trusts.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``model.skops`` file.
+
+    Returns
+    -------
+    list of str
+        The types' names, sorted; empty when all are trusted.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is not a readable skops file.
+    """
     import skops.io as sio
 
     try:
@@ -45,7 +61,15 @@ def untrusted_types(path: str | Path) -> list[str]:
 
 
 def dump_skops(pipeline, path: str | Path) -> None:
-    """Write ``pipeline`` to ``path`` in the skops format (zip-compressed)."""
+    """Write ``pipeline`` to ``path`` in the skops format (zip-compressed).
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        The fitted pipeline.
+    path : str or Path
+        The file to write.
+    """
     import skops.io as sio
 
     sio.dump(pipeline, Path(path), compression=zipfile.ZIP_DEFLATED)
@@ -54,7 +78,21 @@ def dump_skops(pipeline, path: str | Path) -> None:
 def load_skops(path: str | Path):
     """Load a pipeline from ``path``, refusing any type outside the trusted list.
 
-    Raises ``ModelFileError`` naming the unexpected types; nothing is built then.
+    Parameters
+    ----------
+    path : str or Path
+        A ``model.skops`` file.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        The fitted pipeline.
+
+    Raises
+    ------
+    ModelFileError
+        Naming the unexpected types (nothing is built then), or if the file cannot
+        be loaded.
     """
     import skops.io as sio
 

