@@ -351,6 +351,18 @@ def _chunks(n: int, size: int):
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
+def _in_batches(call: Callable[[list[str]], list], texts: Sequence[str],
+                on_batch: OnBatch | None, batch_size: int) -> list:
+    """``call`` on each batch of ``texts``, results joined, ``on_batch`` after each."""
+    texts = list(texts)
+    out: list = []
+    for start, end in _chunks(len(texts), batch_size):
+        out.extend(call(texts[start:end]))
+        if on_batch is not None:
+            on_batch(end, len(texts))
+    return out
+
+
 def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
                   batch_size: int = BATCH_SIZE, contexts: Sequence[str] | None = None):
     """``model.predict_proba(texts, contexts)`` in batches, with a callback after each.
@@ -412,13 +424,8 @@ def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
     list of Prediction
         One per text, in order.
     """
-    texts = list(texts)
-    out: list[Prediction] = []
-    for start, end in _chunks(len(texts), batch_size):
-        out.extend(model.predict(texts[start:end], min_confidence=min_confidence))
-        if on_batch is not None:
-            on_batch(end, len(texts))
-    return out
+    return _in_batches(lambda part: model.predict(part, min_confidence=min_confidence),
+                       texts, on_batch, batch_size)
 
 
 def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
@@ -443,10 +450,5 @@ def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
     list of ArticlePrediction
         One per article, in order.
     """
-    texts = list(texts)
-    out: list[ArticlePrediction] = []
-    for start, end in _chunks(len(texts), batch_size):
-        out.extend(model.tag_articles(texts[start:end], min_confidence=min_confidence))
-        if on_batch is not None:
-            on_batch(end, len(texts))
-    return out
+    return _in_batches(lambda part: model.tag_articles(part, min_confidence=min_confidence),
+                       texts, on_batch, batch_size)

@@ -54,6 +54,12 @@ def _others(labels) -> dict[str, int]:
     return out
 
 
+def _in_turn(labels, own: dict, others: list) -> dict:
+    """Each label's value in ``own`` (the guide's labels), else the next of ``others``."""
+    turn = _others(labels)
+    return {label: own.get(label) or others[turn[label] % len(others)] for label in labels}
+
+
 def label_colours(labels) -> dict[str, tuple[str, str]]:
     """(strong, light) colour of each label: the guide's own, then distinct ones in turn.
 
@@ -74,9 +80,7 @@ def label_colours(labels) -> dict[str, tuple[str, str]]:
     >>> len(set(label_colours(["a", "b", "c", "d", "e"]).values()))
     5
     """
-    turn = _others(labels)
-    return {label: LABEL_COLOURS.get(label) or _OTHERS[turn[label] % len(_OTHERS)]
-            for label in labels}
+    return _in_turn(labels, LABEL_COLOURS, _OTHERS)
 
 
 def label_symbols(labels) -> dict[str, str]:
@@ -97,9 +101,7 @@ def label_symbols(labels) -> dict[str, str]:
     >>> label_symbols(["sport", "weather"])
     {'sport': '🔷', 'weather': '🟢'}
     """
-    turn = _others(labels)
-    return {label: EMOJI.get(label) or _OTHER_EMOJI[turn[label] % len(_OTHER_EMOJI)]
-            for label in labels}
+    return _in_turn(labels, EMOJI, _OTHER_EMOJI)
 
 
 def label_patterns(labels) -> dict[str, str]:
@@ -115,9 +117,7 @@ def label_patterns(labels) -> dict[str, str]:
     dict of str to str
         One style by label.
     """
-    turn = _others(labels)
-    return {label: PATTERNS.get(label) or _OTHER_PATTERNS[turn[label] % len(_OTHER_PATTERNS)]
-            for label in labels}
+    return _in_turn(labels, PATTERNS, _OTHER_PATTERNS)
 
 
 def terminal_colours(labels) -> dict[str, str]:
@@ -133,9 +133,7 @@ def terminal_colours(labels) -> dict[str, str]:
     dict of str to str
         One colour name by label.
     """
-    turn = _others(labels)
-    return {label: TERMINAL_COLOURS.get(label)
-            or _OTHER_TERMINAL[turn[label] % len(_OTHER_TERMINAL)] for label in labels}
+    return _in_turn(labels, TERMINAL_COLOURS, _OTHER_TERMINAL)
 
 
 def colour(label: str | None, labels=None) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import json
 import os
 import tempfile
@@ -327,6 +326,7 @@ class TransformerModel(Model):
         from classifier.transformer.onnx_backend import (
             OnnxTransformerModel,
             onnx_info,
+            read_verified,
             runtime_available,
         )
 
@@ -345,11 +345,11 @@ class TransformerModel(Model):
         if not {"tokenizer.json", "vocab.txt"} & set(files):  # else: an empty vocabulary
             raise ModelFileError(f"{folder}: metadata lists no tokenizer.json (or vocab.txt); "
                                  "without it every word would be unknown")
-        weights = _read_verified(folder, WEIGHTS, files[WEIGHTS])
+        weights = read_verified(folder, WEIGHTS, files)
         labels = _weights_labels(folder, weights) or list(metadata.get("labels") or [])
         with tempfile.TemporaryDirectory(prefix="classifier-model-") as private:
             for name in sorted(set(files) - {WEIGHTS}):
-                (Path(private) / name).write_bytes(_read_verified(folder, name, files[name]))
+                (Path(private) / name).write_bytes(read_verified(folder, name, files))
             try:
                 state = st.load(weights)
                 tokenizer = transformers.AutoTokenizer.from_pretrained(private,
@@ -366,18 +366,6 @@ class TransformerModel(Model):
         return cls(network, tokenizer, labels, metadata,
                    max_length=config.get("max_length", 128),
                    weights_dtype=config.get("weights_dtype", "float16"), device=device)
-
-
-def _read_verified(folder: Path, name: str, expected: str) -> bytes:
-    """The bytes of ``folder/name``, refused unless their SHA-256 is ``expected``."""
-    try:
-        data = (folder / name).read_bytes()
-    except OSError as exc:
-        raise ModelFileError(f"{folder}: could not read {name}: {exc}") from None
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise ModelFileError(f"{folder / name}: checksum mismatch; the file was changed or "
-                             "truncated after saving, refusing to load it")
-    return data
 
 
 def _weights_labels(folder: Path, weights: bytes) -> list[str] | None:

@@ -150,8 +150,31 @@ def export_network(model, path: Path, int8: bool = False) -> dict:
     return info
 
 
-def _verified(folder: Path, name: str, files: dict) -> bytes:
-    """The bytes of a listed file whose SHA-256 matches the metadata's."""
+def read_verified(folder: Path, name: str, files: dict) -> bytes:
+    """The bytes of a listed file whose SHA-256 matches the metadata's.
+
+    Both transformer backends read each file once through this, so the bytes used
+    are the bytes checked.
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder.
+    name : str
+        The file's name.
+    files : dict of str to str
+        The metadata's ``files``: name to SHA-256.
+
+    Returns
+    -------
+    bytes
+        The file's content.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is unlisted, unreadable, or its checksum differs.
+    """
     if name not in files:
         raise ModelFileError(f"{folder}: metadata lists no {name}")
     try:
@@ -331,12 +354,12 @@ class OnnxTransformerModel(Model):
         folder = Path(folder)
         files = metadata.get("files") or {}
         onnx_file = (metadata.get("onnx") or {}).get("file", ONNX_ARTIFACT)
-        network = _verified(folder, onnx_file, files)
+        network = read_verified(folder, onnx_file, files)
         config = metadata.get("config", {})
         max_length = config.get("max_length", 128)
         try:
             tokenizer = tokenizers.Tokenizer.from_str(
-                _verified(folder, TOKENIZER, files).decode("utf-8"))
+                read_verified(folder, TOKENIZER, files).decode("utf-8"))
         except Exception as exc:  # the Rust side raises plain Exceptions
             if isinstance(exc, ModelFileError):
                 raise
