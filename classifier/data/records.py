@@ -1,9 +1,9 @@
-"""Reading a corpus in chunks, and writing prediction rows in chunks, at any size.
+r"""Reading a corpus in chunks, and writing prediction rows in chunks, at any size.
 
 The I/O edge of batch prediction and out-of-core training. An input is a JSONL,
-CSV or Parquet file, or a folder of ``.txt`` articles; it is read as ``Part``\\ s
+CSV or Parquet file, or a folder of ``.txt`` articles; it is read as ``Part``\ s
 (byte ranges, row groups or runs of files, so that a cluster can read them
-independently), each yielding ``RawChunk``\\ s of at most ``chunk_rows`` rows.
+independently), each yielding ``RawChunk``\ s of at most ``chunk_rows`` rows.
 Nothing is dropped: a row that cannot be decoded, a JSONL line that is not JSON,
 a malformed CSV record (a stray quote, a wrong number of fields) comes back with
 ``text=None`` and an ``error`` saying why, and reading goes on (with
@@ -78,7 +78,23 @@ class RawChunk:
 
 
 def input_kind(path: str | Path) -> str:
-    """``jsonl``, ``csv``, ``parquet`` or ``txt`` (a folder), from the path."""
+    """``jsonl``, ``csv``, ``parquet`` or ``txt`` (a folder), from the path.
+
+    Parameters
+    ----------
+    path : str or Path
+        The input.
+
+    Returns
+    -------
+    str
+        The kind.
+
+    Raises
+    ------
+    DataError
+        If the path does not exist or its suffix is unknown.
+    """
     path = Path(path)
     if path.is_dir():
         return "txt"
@@ -99,6 +115,21 @@ def text_files(folder: Path) -> tuple[str, ...]:
     and so is every sub-folder that cannot be listed, with a trailing ``/``: each
     becomes an error row when read, so that nothing is skipped without a word.
     Symbolic links to folders are not followed.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder of articles.
+
+    Returns
+    -------
+    tuple of str
+        The entries.
+
+    Raises
+    ------
+    DataError
+        If the folder cannot be read or holds no ``.txt`` entry.
     """
     found: list[str] = []
 
@@ -119,9 +150,11 @@ def text_files(folder: Path) -> tuple[str, ...]:
 
 
 def _read_entry(folder: Path, name: str) -> bytes:
-    """The bytes of one entry listed by ``text_files``; an ``OSError`` naming why if it
-    is not a readable regular file (a FIFO or device is never opened: reading it could
-    block for ever)."""
+    """The bytes of one entry listed by ``text_files``.
+
+    An ``OSError`` naming why if it is not a readable regular file (a FIFO or device
+    is never opened: reading it could block for ever).
+    """
     path = folder / name
     if name.endswith("/"):
         os.listdir(path)  # raises the reason it could not be listed
@@ -139,8 +172,24 @@ def _read_entry(folder: Path, name: str) -> bytes:
 
 
 def input_codec(encoding: str = "utf-8") -> str:
-    """The canonical name of ``encoding`` if records can be read in it (ASCII-compatible:
-    a line ends at byte ``\\n`` and a quote is byte ``"``), else a ``DataError``.
+    r"""The canonical name of ``encoding`` if records can be read in it.
+
+    It must be ASCII-compatible: a line ends at byte ``\n`` and a quote is byte ``"``.
+
+    Parameters
+    ----------
+    encoding : str, default 'utf-8'
+        An encoding name.
+
+    Returns
+    -------
+    str
+        The codec's canonical name.
+
+    Raises
+    ------
+    DataError
+        For an unknown encoding or one that is not ASCII-compatible.
 
     Examples
     --------
@@ -162,14 +211,38 @@ def input_codec(encoding: str = "utf-8") -> str:
 
 
 def whole(path: str | Path, encoding: str = "utf-8") -> Part:
-    """The whole input as one part (for reading it in one stream)."""
+    """The whole input as one part (for reading it in one stream).
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSONL, CSV or Parquet file, or a folder of ``.txt`` articles.
+    encoding : str, default 'utf-8'
+        The text's encoding (ASCII-compatible).
+
+    Returns
+    -------
+    Part
+        From the start to the end.
+    """
     kind = input_kind(path)
     files = text_files(Path(path)) if kind == "txt" else ()
     return Part(str(path), kind, files=files, encoding=input_codec(encoding))
 
 
 def input_size(part: Part) -> int:
-    """How much there is to read, in the unit of ``RawChunk.consumed``."""
+    """How much there is to read, in the unit of ``RawChunk.consumed``.
+
+    Parameters
+    ----------
+    part : Part
+        A part of an input.
+
+    Returns
+    -------
+    int
+        Bytes (JSONL, CSV), rows (Parquet) or files (a folder).
+    """
     if part.kind == "txt":
         return (part.stop if part.stop is not None else len(part.files)) - part.start
     if part.kind == "parquet":
@@ -320,13 +393,13 @@ def _append(chunk: RawChunk, row_id, text, error, label=None) -> None:
 
 
 class _Lines:
-    """The lines of a CSV input for ``csv.reader``, decoded, with the raw lines of the
-    record being read kept in ``taken`` (to size it, or to read it again).
+    r"""The lines of a CSV input for ``csv.reader``, decoded.
 
-    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``. Lines pushed back with
-    ``push_back`` come first. Mid-record, the input ends at ``MAX_RECORD_BYTES``
-    (``limited`` is then set, and ``_scan_record`` decides what the record is), so a
-    quote that is never closed cannot swallow the file.
+    The raw lines of the record being read are kept in ``taken`` (to size it, or to
+    read it again). A line ends at ``\n``, ``\r\n`` or a lone ``\r``. Lines pushed
+    back with ``push_back`` come first. Mid-record, the input ends at
+    ``MAX_RECORD_BYTES`` (``limited`` is then set, and ``_scan_record`` decides what
+    the record is), so a quote that is never closed cannot swallow the file.
     """
 
     def __init__(self, source: Iterator[bytes], codec: str = "utf-8"):
@@ -357,9 +430,11 @@ class _Lines:
         return self.pending.pop() if self.pending else next(self.source, None)
 
     def take(self) -> tuple[list[bytes], bool, bool, bool]:
-        """The raw lines of the record just read, whether the input ran out in it, whether
-        it holds bytes that do not decode, and whether it stopped at ``MAX_RECORD_BYTES``;
-        then start the next record."""
+        """The raw lines of the record just read, and what happened in it; then start the next.
+
+        Returns the lines, whether the input ran out in the record, whether it holds bytes
+        that do not decode, and whether it stopped at ``MAX_RECORD_BYTES``.
+        """
         taken, ran_out, dirty, limited = self.taken, self.ran_out, self.dirty, self.limited
         self.taken, self.size, self.ran_out, self.dirty, self.limited = [], 0, False, False, False
         return taken, ran_out, dirty, limited
@@ -369,8 +444,10 @@ class _Lines:
 
 
 def _decode_line(line: bytes, codec: str) -> tuple[str, bool]:
-    """A line's text, and whether it holds bytes that do not decode (kept byte for byte:
-    the cell's error then names the byte)."""
+    """A line's text, and whether it holds bytes that do not decode.
+
+    Such bytes are kept byte for byte: the cell's error then names the byte.
+    """
     try:
         return line.decode(codec), False
     except UnicodeDecodeError:
@@ -483,8 +560,10 @@ def _scan_record(taken: list[bytes], feed: _Lines, width: int | None):
 
 
 def _scan_line(line: bytes, state: dict, width: int | None) -> bool | None:
-    """Advance the quote state over one line: ``None`` if the record goes on after it,
-    else whether it ended well formed."""
+    """Advance the quote state over one line.
+
+    ``None`` if the record goes on after it, else whether it ended well formed.
+    """
     n = len(line)
     body = n - (2 if line.endswith(b"\r\n") else 1 if line.endswith((b"\n", b"\r")) else 0)
     i = 0
@@ -645,8 +724,29 @@ def _txt_chunks(part, text_column, id_column, label_column, chunk_rows):
 
 def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1000,
                text_column: str = "text", encoding: str = "utf-8") -> list[Part]:
-    """Split an input into parts of about ``part_bytes`` (or row groups, or files),
-    each knowing the row number it starts at, so they can be read independently."""
+    """Split an input into parts that can be read independently.
+
+    Parts of about ``part_bytes`` (or row groups, or runs of files), each knowing the
+    row number it starts at.
+
+    Parameters
+    ----------
+    path : str or Path
+        A JSONL, CSV or Parquet file, or a folder of ``.txt`` articles.
+    part_bytes : int, default 16 MiB
+        Target size of a JSONL or CSV part.
+    part_files : int, default 1000
+        Files per part of a folder.
+    text_column : str, default 'text'
+        The CSV column that must be present.
+    encoding : str, default 'utf-8'
+        The text's encoding (ASCII-compatible).
+
+    Returns
+    -------
+    list of Part
+        In input order; Parquet parts are its row groups.
+    """
     base = whole(path, encoding)
     if base.kind == "txt":
         return [Part(base.path, "txt", first_row=lo, files=base.files[lo:lo + part_files],
@@ -673,8 +773,10 @@ def plan_parts(path: str | Path, part_bytes: int = 16 << 20, part_files: int = 1
 
 def _csv_parts(path: str, part_bytes: int, text_column: str,
                codec: str = "utf-8") -> list[Part]:
-    """Parts of about ``part_bytes`` that start on records as the CSV reader finds them
-    (malformed ones included), with their first row numbers."""
+    """Parts of about ``part_bytes`` that start on records as the CSV reader finds them.
+
+    Malformed records included; each part knows its first row number.
+    """
     names, start = _csv_header(path, codec)
     _check_columns(path, names, (text_column,))
     parts, low, first, row, position = [], start, 0, 0, start

@@ -46,7 +46,23 @@ class LabeledData:
 
 
 def file_format(path: str | Path) -> str:
-    """The ``datasets`` builder name for ``path``, from its suffix."""
+    """The ``datasets`` builder name for ``path``, from its suffix.
+
+    Parameters
+    ----------
+    path : str or Path
+        A data file.
+
+    Returns
+    -------
+    str
+        ``json``, ``csv`` or ``parquet``.
+
+    Raises
+    ------
+    DataError
+        For an unknown suffix.
+    """
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         known = ", ".join(sorted(FORMATS))
@@ -123,9 +139,11 @@ def _is_unicode(text: str) -> bool:
 
 
 def _csv_options(path: Path, codec: str) -> dict:
-    """Read every CSV cell as the text it is: no NA guessing, no number parsing,
-    and a whitespace-only line is a row (pandas would drop it, or turn "NA" into
-    null and "007" into 7)."""
+    """Read every CSV cell as the text it is: no NA guessing, no number parsing.
+
+    A whitespace-only line is a row (pandas would drop it, or turn "NA" into null and
+    "007" into 7).
+    """
     import datasets
 
     with path.open(encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as handle:
@@ -212,10 +230,30 @@ def load_labeled(
     """Load labeled sentences from CSV, JSONL or Parquet files (or a Hub dataset).
 
     Rows with an empty text or label are dropped and counted in ``dropped``;
-    nothing is dropped silently. ``encoding`` is that of the CSV/JSONL files
-    (UTF-8 by default, with or without a byte-order mark). A real-news split name
-    (``real-train``, ``real-dev``, ``real-test``) loads that split, grouped by
-    article, once ``classifier data fetch`` has run.
+    nothing is dropped silently. A real-news split name (``real-train``,
+    ``real-dev``, ``real-test``) loads that split, grouped by article, once
+    ``classifier data fetch`` has run.
+
+    Parameters
+    ----------
+    paths : str, Path or sequence of them
+        Files, real-news split names, or ``hf:owner/name`` Hub datasets.
+    text_column, label_column : str
+        The columns holding the text and the label.
+    group_column : str, optional
+        A column grouping rows (an article id) that folds keep together.
+    encoding : str, default 'utf-8'
+        Encoding of the CSV/JSONL files (with or without a byte-order mark).
+
+    Returns
+    -------
+    LabeledData
+        The rows kept, in order, with their source and dropped counts.
+
+    Raises
+    ------
+    DataError
+        For a missing or unreadable file, a missing column, or no labeled row.
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     if not paths:
@@ -255,8 +293,10 @@ def load_labeled(
 
 
 def _previous_sentences(table, texts) -> list[str] | None:
-    """Each row's previous sentence in its article, from ``article_id`` and ``position``
-    columns (``""`` for a first sentence or a row with no article); ``None`` without them."""
+    """Each row's previous sentence in its article, from ``article_id`` and ``position``.
+
+    ``""`` for a first sentence or a row with no article; ``None`` without those columns.
+    """
     if not {"article_id", "position"} <= set(table.column_names):
         return None
     articles, positions = _column(table, "article_id", ""), _column(table, "position", "")
@@ -289,7 +329,20 @@ def _load_real(split: str) -> LabeledData:
 
 
 def concat_labeled(parts: list[LabeledData], with_groups: bool = True) -> LabeledData:
-    """One ``LabeledData`` from several, in order."""
+    """One ``LabeledData`` from several, in order.
+
+    Parameters
+    ----------
+    parts : list of LabeledData
+        The data sets.
+    with_groups : bool, default True
+        Keep groups (``""`` for a part without them); else none.
+
+    Returns
+    -------
+    LabeledData
+        Rows, dropped counts, contexts and weights joined.
+    """
     dropped: Counter = Counter()
     for part in parts:
         dropped.update(part.dropped)
@@ -313,6 +366,22 @@ def load_texts(
     """Load the texts of a table to predict, and their ids (row numbers by default).
 
     Every row is kept, in order; an empty or null text comes back as ``""``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV, JSONL or Parquet file.
+    text_column : str, default 'text'
+        The column holding the text.
+    id_column : str, optional
+        The column holding the ids.
+    encoding : str, default 'utf-8'
+        Encoding of a CSV/JSONL file.
+
+    Returns
+    -------
+    texts, ids : list of str
+        One of each per row.
     """
     table = _read_table([path], encoding)
     texts = ["" if t is None else str(t) for t in _column(table, text_column, str(path))]
@@ -324,7 +393,20 @@ def load_texts(
 
 
 def check_trainable(data: LabeledData, min_per_class: int = 2) -> None:
-    """Refuse data a classifier cannot learn from: one class, or classes too small."""
+    """Refuse data a classifier cannot learn from: one class, or classes too small.
+
+    Parameters
+    ----------
+    data : LabeledData
+        The training rows.
+    min_per_class : int, default 2
+        Rows each label needs.
+
+    Raises
+    ------
+    DataError
+        Naming the one label, or the labels with too few rows.
+    """
     counts = data.label_counts
     if len(counts) < 2:
         only = next(iter(counts))
