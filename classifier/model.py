@@ -45,7 +45,17 @@ class Model(ABC):
     def write(self, folder: Path, format: str | None = None) -> list[str]:
         """Write this model's artifacts into ``folder``; return their file names.
 
-        ``format`` is one of ``formats`` (``None``: the backend's default).
+        Parameters
+        ----------
+        folder : Path
+            An existing, empty folder.
+        format : str, optional
+            One of ``formats`` (``None``: the backend's default).
+
+        Returns
+        -------
+        list of str
+            The names of the files written.
         """
 
     @classmethod
@@ -54,9 +64,22 @@ class Model(ABC):
              safe: bool = False) -> Model:
         """Load a model of this backend from checked artifacts in ``folder``.
 
-        ``fast`` picks an inference path where a backend has several (``None``: its
-        default; ``True``: the lightest; ``False``: the reference one); with ``safe`` it
-        must not unpickle anything (``refuse_pickles`` serves backends without pickles).
+        Parameters
+        ----------
+        folder : Path
+            The model folder (its checksums already verified).
+        metadata : dict
+            Its metadata.
+        fast : bool, optional
+            An inference path where a backend has several: ``None``, its default;
+            ``True``, the lightest; ``False``, the reference one.
+        safe : bool, default False
+            Unpickle nothing (``refuse_pickles`` serves backends without pickles).
+
+        Returns
+        -------
+        Model
+            The loaded model.
         """
 
     @property
@@ -80,9 +103,18 @@ class Model(ABC):
     def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None):
         """Probability of each label (columns in ``labels`` order) for each text.
 
-        Empty texts get a row of NaN, so rows always match inputs one to one.
-        ``contexts`` (the sentence before each text, ``""`` for none) is read by a
-        backend that ``uses_context``; others ignore it.
+        Parameters
+        ----------
+        texts : sequence of str
+            The sentences.
+        contexts : sequence of str, optional
+            The sentence before each text (``""`` for none), read by a backend that
+            ``uses_context``; others ignore it.
+
+        Returns
+        -------
+        numpy.ndarray of shape (len(texts), len(labels))
+            Empty texts get a row of NaN, so rows always match inputs one to one.
         """
         import numpy as np
 
@@ -100,8 +132,23 @@ class Model(ABC):
     def predict(self, texts: Sequence[str], min_confidence: float = 0.0) -> list[Prediction]:
         """One ``Prediction`` per text, in order; empty texts get ``label=None``.
 
-        With ``min_confidence``, a text whose best probability is below it gets
-        ``label=None`` and ``error="low confidence"`` (its probabilities are kept).
+        Parameters
+        ----------
+        texts : sequence of str
+            The sentences.
+        min_confidence : float, default 0.0
+            A text whose best probability is below it gets ``label=None`` and
+            ``error="low confidence"`` (its probabilities are kept).
+
+        Returns
+        -------
+        list of Prediction
+            One per text.
+
+        Raises
+        ------
+        ClassifierError
+            If ``min_confidence`` is not in ``[0, 1]``.
         """
         check_min_confidence(min_confidence)
         texts = list(texts)
@@ -110,21 +157,56 @@ class Model(ABC):
         return make_predictions(texts, self.labels, rows, min_confidence=min_confidence)
 
     def predict_labels(self, texts: Sequence[str]) -> list[str | None]:
-        """Just the labels, as scikit-learn's ``predict`` would return them."""
+        """Just the labels, as scikit-learn's ``predict`` would return them.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The sentences.
+
+        Returns
+        -------
+        list of str or None
+            One label per text (``None`` for an empty one).
+        """
         return [p.label for p in self.predict(texts)]
 
     def tag_article(self, text: str, min_confidence: float = 0.0) -> ArticlePrediction:
         """Split an article into sentences and label each one, with offsets.
 
         Headings, bylines and datelines on a line of their own are not labeled
-        (``kind`` says which, ``error`` why); with ``min_confidence``, neither is a
-        sentence whose best probability is below it.
+        (``kind`` says which, ``error`` why).
+
+        Parameters
+        ----------
+        text : str
+            The article.
+        min_confidence : float, default 0.0
+            A sentence whose best probability is below it is not labeled either.
+
+        Returns
+        -------
+        ArticlePrediction
+            The sentences, their labels and sources, and the label shares.
         """
         return self.tag_articles([text], min_confidence)[0]
 
     def tag_articles(self, texts: Sequence[str],
                      min_confidence: float = 0.0) -> list[ArticlePrediction]:
-        """``tag_article`` for many articles, scored in one batch."""
+        """``tag_article`` for many articles, scored in one batch.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The articles.
+        min_confidence : float, default 0.0
+            A sentence whose best probability is below it is not labeled.
+
+        Returns
+        -------
+        list of ArticlePrediction
+            One per article, in order.
+        """
         check_min_confidence(min_confidence)
         split = [split_sentences(t) for t in texts]
         # wrapped lines leave line breaks inside a sentence: the model reads one space
@@ -150,11 +232,46 @@ class Model(ABC):
 
         Backends that can explain override this (the TF-IDF backend:
         ``classifier.tfidf.explain``); the others raise ``ExplainError``.
+
+        Parameters
+        ----------
+        text : str
+            One sentence.
+        top : int, optional
+            Keep the ``top`` strongest contributions each way per label.
+
+        Returns
+        -------
+        Explanation
+            The probabilities and each stage's per-label scores.
+
+        Raises
+        ------
+        ExplainError
+            If the backend cannot explain.
         """
         raise self._cannot_explain()
 
     def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
-        """Each label's strongest features over the whole model (see ``explain``)."""
+        """Each label's strongest features over the whole model (see ``explain``).
+
+        Parameters
+        ----------
+        top : int, default 25
+            Features per label and direction.
+        kinds : tuple of str, optional
+            Some of ``"word"``, ``"char"``, ``"cue"``; default all.
+
+        Returns
+        -------
+        ModelFeatures
+            The features, stage by stage.
+
+        Raises
+        ------
+        ExplainError
+            If the backend cannot explain.
+        """
         raise self._cannot_explain()
 
     def _cannot_explain(self) -> Exception:
@@ -174,12 +291,36 @@ PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle", ".bin", ".pt", ".pth")
 
 
 def is_pickle(name: str) -> bool:
-    """Whether the artifact ``name`` is a pickle (by its suffix)."""
+    """Whether the artifact ``name`` is a pickle (by its suffix).
+
+    Parameters
+    ----------
+    name : str
+        A file name.
+
+    Returns
+    -------
+    bool
+        True for a suffix in ``PICKLE_SUFFIXES``.
+    """
     return name.lower().endswith(PICKLE_SUFFIXES)
 
 
 def refuse_pickles(folder: Path, metadata: dict) -> None:
-    """Raise ``ModelFileError`` if loading ``folder`` safely would need to unpickle a file."""
+    """Raise ``ModelFileError`` if loading ``folder`` safely would need to unpickle a file.
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder, named in the message.
+    metadata : dict
+        Its metadata (``files``).
+
+    Raises
+    ------
+    ModelFileError
+        Naming the pickled files.
+    """
     from classifier.errors import ModelFileError
 
     pickled = sorted(n for n in metadata.get("files", {}) if is_pickle(n))

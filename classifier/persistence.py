@@ -32,14 +32,31 @@ MODEL_ENV = "CLASSIFIER_MODEL"
 
 
 def models_dirs() -> list[Path]:
-    """Where named models are looked up: the wheel's copy, then the source tree's."""
+    """Where named models are looked up: the wheel's copy, then the source tree's.
+
+    Returns
+    -------
+    list of Path
+        The folders that exist.
+    """
     here = Path(__file__).resolve().parent
     return [d for d in (here / "_models", here.parent / "models") if d.is_dir()]
 
 
 def looks_like_path(name: str | Path) -> bool:
-    """Whether ``name`` names a folder rather than a shipped model: a ``Path``, an
-    absolute path, ``.`` or ``..``, or a name holding a separator (``./default``)."""
+    """Whether ``name`` names a folder rather than a shipped model.
+
+    Parameters
+    ----------
+    name : str or Path
+        A model argument.
+
+    Returns
+    -------
+    bool
+        True for a ``Path``, an absolute path, ``.`` or ``..``, or a name holding a
+        separator (``./default``).
+    """
     if isinstance(name, Path):
         return True
     seps = {os.sep, os.altsep or os.sep, "/"}
@@ -51,8 +68,23 @@ def resolve_model_path(path: str | Path | None = None) -> Path:
 
     A name (``default``, ``accurate``) is only ever a shipped model, never a
     folder of the working directory; a folder is given as a path (``./default``,
-    ``/models/x``, ``models/x``). ``None`` reads ``CLASSIFIER_MODEL`` (a name or a
-    path), else the shipped ``default``. Nothing is fetched from a hub.
+    ``/models/x``, ``models/x``). Nothing is fetched from a hub.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A shipped model's name or a model folder; ``None`` reads
+        ``CLASSIFIER_MODEL`` (a name or a path), else the shipped ``default``.
+
+    Returns
+    -------
+    Path
+        The model folder (or, after a save killed mid-swap, its backup).
+
+    Raises
+    ------
+    ModelFileError
+        If there is no such model.
     """
     if path is None:
         path = os.environ.get(MODEL_ENV) or DEFAULT_MODEL
@@ -95,6 +127,18 @@ def _looks_like_hub_id(name: str) -> bool:
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -103,12 +147,44 @@ def sha256_file(path: Path) -> str:
 
 
 def read_metadata(folder: Path) -> dict:
-    """The metadata of a model folder, checked to be one of this package's (a JSON dict)."""
+    """The metadata of a model folder, checked to be one of this package's (a JSON dict).
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder.
+
+    Returns
+    -------
+    dict
+        ``metadata.json``'s object.
+
+    Raises
+    ------
+    ModelFileError
+        If it is unreadable or not this package's metadata.
+    """
     return read_model_metadata(folder).to_dict()
 
 
 def read_model_metadata(folder: Path) -> ModelMetadata:
-    """The typed metadata of a model folder (``ModelMetadata.from_json``)."""
+    """The typed metadata of a model folder (``ModelMetadata.from_json``).
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder.
+
+    Returns
+    -------
+    ModelMetadata
+        The checked metadata.
+
+    Raises
+    ------
+    ModelFileError
+        If it is unreadable or not this package's metadata.
+    """
     try:
         text = (folder / METADATA).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -121,6 +197,18 @@ def verify_files(folder: Path, metadata: dict) -> None:
 
     Every name must be a plain file name inside ``folder`` (no ``..``, no
     separator, not absolute): a hand-edited metadata cannot point elsewhere.
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder.
+    metadata : dict
+        Its metadata (``files``: name to SHA-256).
+
+    Raises
+    ------
+    ModelFileError
+        If no file is listed, or a file is misnamed, missing or changed.
     """
     files = metadata.get("files") or {}
     if not files:
@@ -139,7 +227,20 @@ def verify_files(folder: Path, metadata: dict) -> None:
 
 
 def check_file_name(folder: Path, name: str) -> None:
-    """Raise ``ModelFileError`` unless ``name`` is a plain file name (``model.npz``)."""
+    """Raise ``ModelFileError`` unless ``name`` is a plain file name (``model.npz``).
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder, named in the message.
+    name : str
+        A name listed in the metadata.
+
+    Raises
+    ------
+    ModelFileError
+        For an empty name, ``.``, ``..``, or one holding a separator.
+    """
     plain = (isinstance(name, str) and name not in ("", ".", "..")
              and PurePosixPath(name).name == name and PureWindowsPath(name).name == name)
     if not plain:
@@ -148,7 +249,23 @@ def check_file_name(folder: Path, name: str) -> None:
 
 
 def backend_class(name: str):
-    """The ``Model`` subclass that reads models saved by backend ``name``."""
+    """The ``Model`` subclass that reads models saved by backend ``name``.
+
+    Parameters
+    ----------
+    name : str
+        The metadata's ``backend``.
+
+    Returns
+    -------
+    type
+        The class, imported from ``BACKENDS``.
+
+    Raises
+    ------
+    ModelFileError
+        For an unknown backend.
+    """
     if name not in BACKENDS:
         raise ModelFileError(f"unknown model backend {name!r}; known: {', '.join(BACKENDS)}")
     module, cls = BACKENDS[name]
@@ -161,10 +278,30 @@ def save_model(
     """Write ``model`` to the folder ``path`` atomically; refuse to overwrite unless ``force``.
 
     The backend writes its artifacts into a staging folder; the metadata records
-    their SHA-256; the folder is then renamed into place. Returns the folder.
-    ``format`` picks the artifact format of a backend that has several (TF-IDF:
-    ``"joblib"``, the default, or ``"skops"``, which loads without running code);
-    the metadata records it.
+    their SHA-256; the folder is then renamed into place.
+
+    Parameters
+    ----------
+    model : Model
+        The trained model.
+    path : str or Path
+        The model folder.
+    force : bool, default False
+        Replace an existing model (never a folder that is not one).
+    format : str, optional
+        The artifact format of a backend that has several (TF-IDF: ``"joblib"``, the
+        default, or ``"skops"``, which loads without running code); the metadata
+        records it.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    ModelFileError
+        If the folder may not be replaced, the format is unknown, or writing fails.
     """
     target = Path(path)
     formats = tuple(getattr(model, "formats", ()))
@@ -214,6 +351,18 @@ def check_target(path: str | Path, force: bool = False) -> None:
     or one above it). An existing one is replaced only with ``force``, and only
     if it is a model of this package or an empty folder: ``--force`` never
     deletes a data folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The model folder.
+    force : bool, default False
+        Whether an existing model may be replaced.
+
+    Raises
+    ------
+    ModelFileError
+        Saying why the folder may not be used.
     """
     target = Path(path)
     here = Path.cwd().resolve()
@@ -235,7 +384,18 @@ def check_target(path: str | Path, force: bool = False) -> None:
 
 
 def is_model_folder(folder: Path) -> bool:
-    """Whether ``folder`` holds a ``metadata.json`` written by this package (any version)."""
+    """Whether ``folder`` holds a ``metadata.json`` written by this package (any version).
+
+    Parameters
+    ----------
+    folder : Path
+        A folder.
+
+    Returns
+    -------
+    bool
+        False when the file is missing or unreadable.
+    """
     import json
 
     try:
@@ -262,7 +422,18 @@ def _folder_lock(folder: Path):
 
 
 def backup_path(target: Path) -> Path:
-    """Where ``_replace`` keeps the previous model while it swaps the new one in."""
+    """Where ``_replace`` keeps the previous model while it swaps the new one in.
+
+    Parameters
+    ----------
+    target : Path
+        The model folder.
+
+    Returns
+    -------
+    Path
+        ``.NAME.old`` beside it.
+    """
     return target.with_name(f".{target.name}.old")
 
 
@@ -298,16 +469,36 @@ def load_model(path: str | Path | None = None, fast: bool | None = None, safe: b
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
     Checksums are verified before anything is read; the backend named in the
-    metadata reads the artifacts. A TF-IDF model predicts through its NumPy
-    scorer (no scikit-learn import) and reads its scikit-learn pipeline only when
-    something needs it (``explain``, saving, refitting), once. ``fast`` makes
-    that choice explicit: ``True`` gives the NumPy scorer alone (``FastModel``,
-    read-only, no feature names), ``False`` predicts through the pipeline, read
-    at once; the probabilities agree to 1e-9. With ``safe=True`` nothing is
-    unpickled, so a model from an untrusted source cannot run code: the TF-IDF
-    backend reads ``model.skops`` (trusted types only) or ``model.npz``
-    (``allow_pickle=False``) and refuses a model that has only ``model.joblib``.
+    metadata reads the artifacts.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A model folder or shipped name (see ``resolve_model_path``).
+    fast : bool, optional
+        ``None`` (the default): a TF-IDF model predicts through its NumPy scorer (no
+        scikit-learn import) and reads its scikit-learn pipeline only when something
+        needs it (``explain``, saving, refitting), once. ``True`` gives the NumPy
+        scorer alone (``FastModel``, read-only, no feature names); ``False`` predicts
+        through the pipeline, read at once. The probabilities agree to 1e-9.
+    safe : bool, default False
+        Unpickle nothing, so a model from an untrusted source cannot run code: the
+        TF-IDF backend reads ``model.skops`` (trusted types only) or ``model.npz``
+        (``allow_pickle=False``) and refuses a model that has only ``model.joblib``.
+
+    Returns
+    -------
+    Model
+        The loaded model.
+
+    Raises
+    ------
+    ModelFileError
+        If the folder is not a model, a file was changed, or the labels in the
+        metadata do not match the model's.
+
+    Examples
+    --------
     >>> load_model().labels
     ('analysis', 'factual_report', 'official_claim', 'speculation')
     """
@@ -326,13 +517,29 @@ def load_model(path: str | Path | None = None, fast: bool | None = None, safe: b
 
 
 def export_onnx(path: str | Path | None = None, int8: bool = False) -> Path:
-    """Add an ONNX export of a transformer model to its folder; return the file's path.
+    """Add an ONNX export of a transformer model to its folder.
 
-    The network goes to ``model.onnx`` (int8 weights with ``int8``: dynamic
-    quantisation), which the metadata then lists with its SHA-256 and describes
-    under ``onnx``; nothing else in the folder changes. ``load_model`` then
-    predicts with ONNX Runtime when it is installed (``fast=False``: torch).
+    The network goes to ``model.onnx``, which the metadata then lists with its SHA-256
+    and describes under ``onnx``; nothing else in the folder changes. ``load_model``
+    then predicts with ONNX Runtime when it is installed (``fast=False``: torch).
     Needs the ``onnx`` and ``transformer`` extras.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A transformer model folder or shipped name.
+    int8 : bool, default False
+        Quantise the weights to int8 (dynamic quantisation).
+
+    Returns
+    -------
+    Path
+        The ``model.onnx`` file.
+
+    Raises
+    ------
+    ModelFileError
+        If the model is not a transformer, or the export cannot be written.
     """
     from classifier.transformer.onnx_backend import ONNX_ARTIFACT, export_network
 
