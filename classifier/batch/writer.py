@@ -138,6 +138,11 @@ class OutputLock:
 
     A second run that asks for the same output while the first runs fails with
     one clear error; the lock of a dead run is taken over.
+
+    Parameters
+    ----------
+    path : str or Path
+        The output the lock guards.
     """
 
     def __init__(self, path: str | Path):

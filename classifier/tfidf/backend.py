@@ -36,6 +36,17 @@ class SklearnModel(Model):
     lazily, once, when something needs it: ``explain``, ``top_features``, saving,
     or code that uses ``pipeline`` itself (refitting). A model built from a
     fitted pipeline (training) predicts through that pipeline.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline, optional
+        The fitted pipeline; without it, ``scorer`` and ``source`` are needed.
+    metadata : dict, optional
+        The model's metadata.
+    scorer : FastModel, optional
+        Predicts while the pipeline is not needed.
+    source : (Path, str), optional
+        The folder and format the pipeline is read from on first use.
     """
 
     backend = "tfidf"

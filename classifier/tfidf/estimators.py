@@ -105,10 +105,21 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
 class BoostedLogisticRegression(LogisticRegression):
     """``LogisticRegression`` whose samples are weighted by class balance times a boost.
 
-    ``class_boost`` maps labels to multipliers (e.g. ``{"official_claim": 2.0}``):
-    the guide decides attribution first, and on real copy the attribution is
-    easily outvoted by content words, so the first label can be weighted up.
-    With ``balanced=True`` the boost multiplies scikit-learn's balanced weights.
+    The guide decides attribution first, and on real copy the attribution is easily
+    outvoted by content words, so the first label can be weighted up.
+
+    Parameters
+    ----------
+    class_boost : dict of str to float, optional
+        Labels to multipliers (e.g. ``{"official_claim": 2.0}``).
+    balanced : bool, default True
+        The boost multiplies scikit-learn's balanced class weights (else weights of 1).
+    C : float, default 1.0
+        Inverse regularisation strength.
+    max_iter : int, default 2000
+        Solver iterations.
+    random_state : int, optional
+        Passed to ``LogisticRegression``.
     """
 
     def __init__(self, class_boost=None, balanced=True, *, C=1.0, max_iter=2000,

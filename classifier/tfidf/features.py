@@ -69,8 +69,11 @@ class StableTfidfVectorizer(TfidfVectorizer):
 class CueFeatures(TransformerMixin, BaseEstimator):
     """Attribution, hedging, interpretation and form cues as a sparse matrix.
 
-    Stateless apart from ``weight``, which scales the block against the TF-IDF
-    features (they are L2-normalised, these are in [0, 1]).
+    Parameters
+    ----------
+    weight : float, default 1.0
+        Scales the block against the TF-IDF features (they are L2-normalised, these
+        are in [0, 1]); the only state.
     """
 
     def __init__(self, weight: float = 1.0):

@@ -19,7 +19,15 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 class KeyTable:
-    """An open-addressing hash table from non-zero ``uint64`` keys to column indices."""
+    """An open-addressing hash table from non-zero ``uint64`` keys to column indices.
+
+    Parameters
+    ----------
+    keys : numpy.ndarray of uint64
+        Distinct non-zero keys (0 marks an empty slot).
+    values : numpy.ndarray of int
+        The value of each key.
+    """
 
     def __init__(self, keys: np.ndarray, values: np.ndarray):
         keys = np.asarray(keys, dtype=np.uint64)
@@ -143,7 +151,20 @@ class CharNgramIndex:
 
     Only ``2 <= low <= 3``: then every padded word is at least ``low`` long and the
     n-grams of a batch are exactly those of the space-joined batch without a space
-    inside them. ``build`` returns ``None`` for anything else.
+    inside them. Made by ``build``, which returns ``None`` for anything else.
+
+    Parameters
+    ----------
+    table : KeyTable
+        Packed n-gram keys to columns.
+    codes : numpy.ndarray of uint64
+        Each code point's small code (0: not in the vocabulary's alphabet).
+    bits : int
+        Bits per character in a key.
+    low, high : int
+        The n-gram range.
+    lowercase : bool
+        Whether texts are lower-cased first.
     """
 
     def __init__(self, table, codes, bits, low, high, lowercase):
@@ -224,7 +245,25 @@ class CharNgramIndex:
 
 
 class WordNgramIndex:
-    """scikit-learn's ``word`` n-grams (no stop words) of a vocabulary, batch-wise."""
+    """scikit-learn's ``word`` n-grams (no stop words) of a vocabulary, batch-wise.
+
+    Made by ``build``.
+
+    Parameters
+    ----------
+    pattern : re.Pattern
+        The vectorizer's token pattern.
+    token_ids : dict of str to int
+        Each vocabulary token's id (from 1).
+    table : KeyTable
+        Packed n-gram keys to columns.
+    n_tokens : int
+        The base of the key packing (tokens + 1).
+    low, high : int
+        The n-gram range.
+    lowercase : bool
+        Whether texts are lower-cased first.
+    """
 
     def __init__(self, pattern, token_ids, table, n_tokens, low, high, lowercase):
         self.pattern, self.token_ids, self.table = pattern, token_ids, table
@@ -325,6 +364,13 @@ class WordTokenizer:
     A token is a maximal run of word characters (``str.isalnum`` or ``_``, as ``re``'s
     ``\w``), at least ``shortest`` long, or one of ``chars``; all are found with
     array operations on the batch's code points and cut out by one ``split``.
+
+    Parameters
+    ----------
+    shortest : int
+        1 for ``\w+``, 2 for ``\w\w+``.
+    chars : str
+        Characters that are tokens by themselves.
     """
 
     def __init__(self, shortest: int, chars: str):

@@ -158,7 +158,15 @@ class _Block:
 
 
 class FastModel(Model):
-    """The exported pipeline, scored with NumPy; same interface as every model."""
+    """The exported pipeline, scored with NumPy; same interface as every model.
+
+    Parameters
+    ----------
+    arrays : mapping of str to numpy.ndarray
+        ``export``'s arrays (``model.npz``).
+    metadata : dict, optional
+        The model's metadata.
+    """
 
     backend = "tfidf"
 

@@ -178,10 +178,29 @@ def _device(torch, device: str | None):
 class TransformerModel(Model):
     """A fine-tuned sentence encoder (``SentenceClassifier``) and its tokenizer.
 
-    Prediction runs in batches of ``batch_size`` sentences on ``device`` with
-    ``threads`` torch threads (``None``: torch's default). Weights are kept in
-    float32 in memory, rounded to ``weights_dtype`` so that a saved and reloaded
-    model gives exactly the same probabilities.
+    Weights are kept in float32 in memory, rounded to ``weights_dtype`` so that a saved
+    and reloaded model gives exactly the same probabilities.
+
+    Parameters
+    ----------
+    network : SentenceClassifier
+        The encoder, pooling and linear head.
+    tokenizer : transformers tokenizer
+        The encoder's tokenizer.
+    labels : sequence of str
+        The head's outputs, in order.
+    metadata : dict, optional
+        The model's metadata.
+    max_length : int, default 128
+        Tokens kept per input.
+    weights_dtype : str, default 'float16'
+        One of ``DTYPES``: how the weights are stored.
+    batch_size : int, default 64
+        Sentences scored together.
+    device : str or torch.device, optional
+        The network's device, where inputs are sent (default ``cpu``).
+    threads : int, optional
+        Torch threads for prediction (``None``: torch's default).
     """
 
     backend = "transformer"

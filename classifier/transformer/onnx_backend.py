@@ -190,8 +190,22 @@ def read_verified(folder: Path, name: str, files: dict) -> bytes:
 class OnnxTransformerModel(Model):
     """A fine-tuned transformer whose network runs in ONNX Runtime (read-only).
 
-    ``threads`` sets ONNX Runtime's intra-op threads (``None``: its default);
-    ``batch_size`` sentences of similar token count are scored together.
+    Parameters
+    ----------
+    network : bytes
+        The ``model.onnx`` file's content.
+    tokenizer : tokenizers.Tokenizer
+        The fast tokenizer (``tokenizer.json``), truncating at ``max_length``.
+    labels : sequence of str
+        The network's outputs, in order.
+    metadata : dict, optional
+        The model's metadata.
+    max_length : int, default 128
+        Tokens kept per input.
+    batch_size : int, default 64
+        Sentences of similar token count scored together.
+    threads : int, optional
+        ONNX Runtime's intra-op threads (``None``: its default).
     """
 
     backend = "transformer"
