@@ -132,13 +132,15 @@ def as_markdown(results: dict) -> str:
         "from client threads with keep-alive connections on 127.0.0.1; the client shares "
         "the machine with the server.",
         "",
-        "| model | workers | concurrency | requests | errors | requests/s | p50 ms | p95 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| model | workers | concurrency | requests | errors | requests/s | p50 ms | p95 ms "
+        "| load average before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results["runs"]:
         lines.append(f"| {r['model']} | {r['workers']} | {r['concurrency']} | {r['requests']} "
                      f"| {r['errors']} | {r['requests_per_s']} | {r['p50_ms']} "
-                     f"| {r['p95_ms']} |")
+                     f"| {r['p95_ms']} | {r.get('load_before', '')} / "
+                     f"{r.get('load_after', '')} |")
     fast = [r for r in results["runs"] if r["model"] == "default"]
     if fast:
         best = max(fast, key=lambda r: r["requests_per_s"])
@@ -173,10 +175,14 @@ def main(argv: list[str] | None = None) -> dict:
         proc = start_server(model, int(workers or 1), port)
         try:
             load(port, body, min(20, args.requests), args.concurrency, 30)  # warm-up
+            before = os.getloadavg()[0]
             result = load(port, body, args.requests, args.concurrency, args.duration)
+            after = os.getloadavg()[0]
         finally:
             stop_server(proc)
-        result.update(model=model, workers=int(workers or 1), concurrency=args.concurrency)
+        # the machine is shared: the 1-minute load average before and after the run
+        result.update(model=model, workers=int(workers or 1), concurrency=args.concurrency,
+                      load_before=round(before, 2), load_after=round(after, 2))
         runs.append(result)
         print(f"{model:<9} workers={result['workers']} {result['requests_per_s']:>7} req/s "
               f"p50={result['p50_ms']} ms p95={result['p95_ms']} ms errors={result['errors']}")

@@ -89,3 +89,16 @@ def test_openapi_schema_and_page(server):
     assert status == 200 and b"/v1/tag" in script
     assert call(f"{server}/static/missing.js")[0] == 404
     assert call(f"{server}/static/..%2Fapp.py")[0] == 404
+
+
+def test_long_inputs_run_in_the_thread_pool_with_the_same_result(server, monkeypatch):
+    from classifier.serve import app
+
+    inline = call(f"{server}/v1/tag", {"text": ARTICLE})
+    monkeypatch.setattr(app, "INLINE_CHARS", 10)  # every article counts as long
+    assert call(f"{server}/v1/tag", {"text": ARTICLE}) == inline
+    rows = {"sentences": ["Police said two men were arrested.", "It rained."]}
+    monkeypatch.undo()
+    inline = call(f"{server}/v1/predict", rows)
+    monkeypatch.setattr(app, "INLINE_CHARS", 10)
+    assert call(f"{server}/v1/predict", rows) == inline
