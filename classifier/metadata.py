@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Any
@@ -27,6 +28,8 @@ from classifier.errors import ModelFileError
 #: Version of the ``metadata.json`` layout. Bump it (and teach ``from_dict`` to read
 #: the old one) when a field changes meaning; adding an optional field needs no bump.
 FORMAT_VERSION = 1
+#: the range a calibration temperature may take (``calibration.temperature``)
+TEMPERATURE_BOUNDS = (0.05, 20.0)
 PACKAGE = "classifier"
 
 
@@ -259,3 +262,33 @@ def data_summary(source: str, fingerprint: str, rows: int, label_counts: dict[st
     """
     return {"source": source, "fingerprint": fingerprint, "rows": rows,
             "label_counts": label_counts, "dropped": dropped}
+
+
+def temperature_of(metadata: dict) -> float:
+    """The temperature recorded in a model's metadata (1.0 when there is none).
+
+    Parameters
+    ----------
+    metadata : dict
+        The model's metadata.
+
+    Returns
+    -------
+    float
+        A positive, finite temperature.
+
+    Raises
+    ------
+    ModelFileError
+        If ``calibration.temperature`` is there but not a positive finite number.
+    """
+    calibration = metadata.get("calibration")
+    if calibration is None:
+        return 1.0
+    value = calibration.get("temperature") if isinstance(calibration, dict) else None
+    low, high = TEMPERATURE_BOUNDS
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or not math.isfinite(value) or not low <= value <= high):
+        raise ModelFileError(f"metadata.json: calibration.temperature must be a number in "
+                             f"[{low}, {high}], got {value!r}")
+    return float(value)

@@ -100,7 +100,8 @@ class Model(ABC):
         """Probabilities given each text's previous sentence; by default it is ignored."""
         return self._proba(texts)
 
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None):
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
+                      calibrated: bool = True):
         """Probability of each label (columns in ``labels`` order) for each text.
 
         Parameters
@@ -110,6 +111,9 @@ class Model(ABC):
         contexts : sequence of str, optional
             The sentence before each text (``""`` for none), read by a backend that
             ``uses_context``; others ignore it.
+        calibrated : bool, default True
+            Apply the temperature recorded in the metadata (``classifier calibrate``),
+            if any; ``False`` gives the backend's own probabilities.
 
         Returns
         -------
@@ -127,6 +131,13 @@ class Model(ABC):
                                             [contexts[i] or "" for i in keep])
         elif keep:
             out[keep] = self._proba([texts[i] for i in keep])
+        if keep and calibrated:
+            from classifier.metadata import temperature_of
+            from classifier.prediction import apply_temperature
+
+            temperature = temperature_of(getattr(self, "metadata", None) or {})
+            if temperature != 1.0:
+                out[keep] = apply_temperature(out[keep], temperature)
         return out
 
     def predict(self, texts: Sequence[str], min_confidence: float = 0.0) -> list[Prediction]:

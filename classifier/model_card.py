@@ -144,6 +144,16 @@ def _metrics_section(metrics: dict) -> list[str]:
     return lines + [""]
 
 
+def _calibration_lines(calibration: dict | None) -> list[str]:
+    if not isinstance(calibration, dict) or "temperature" not in calibration:
+        return ["- calibration: none (the backend's own probabilities)"]
+    return [f"- calibration: temperature {_f(calibration['temperature'])} (`classifier "
+            f"calibrate`), fitted on {calibration.get('fitted_on') or 'held-out data'} "
+            f"({calibration.get('n', '?')} sentences): expected calibration error "
+            f"{_f(calibration.get('ece_before'))} -> {_f(calibration.get('ece_after'))}; "
+            "the most probable label is unchanged"]
+
+
 def model_card(metadata: dict) -> str:
     """The model card of a model, as Markdown, from its metadata alone.
 
@@ -185,8 +195,9 @@ def model_card(metadata: dict) -> str:
         "- files (SHA-256, checked before loading): " + (", ".join(
             f"`{f}` `{h[:12]}…`" for f, h in sorted((metadata.get("files") or {}).items()))
             or "n/a"),
-        "",
     ]
+    lines += _calibration_lines(metadata.get("calibration"))
+    lines.append("")
     guide = is_guide(labels)
     lines += ["## Intended use", ""]
     if guide:

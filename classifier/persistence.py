@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from classifier.errors import ModelFileError
 from classifier.leftovers import STAGING, remove_stale, staging_prefix
-from classifier.metadata import FORMAT_VERSION, PACKAGE, ModelMetadata
+from classifier.metadata import FORMAT_VERSION, PACKAGE, ModelMetadata, temperature_of
 
 METADATA = "metadata.json"
 BACKENDS = {
@@ -506,6 +506,10 @@ def load_model(path: str | Path | None = None, fast: bool | None = None, safe: b
     meta = read_model_metadata(folder)
     metadata = meta.to_dict()
     verify_files(folder, metadata)
+    try:
+        temperature_of(metadata)
+    except ModelFileError as exc:
+        raise ModelFileError(f"{folder}/{exc}") from None
     cls = backend_class(meta.backend)
     model = cls.read(folder, metadata, fast=fast, safe=safe)
     if list(model.labels) != list(meta.labels):  # the model knows its labels, not the JSON

@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from classifier.text.attribution import Source, find_sources
+
+if TYPE_CHECKING:
+    import numpy as np
 
 OnBatch = Callable[[int, int], None]
 BATCH_SIZE = 512
@@ -452,3 +456,29 @@ def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
     """
     return _in_batches(lambda part: model.tag_articles(part, min_confidence=min_confidence),
                        texts, on_batch, batch_size)
+
+
+def apply_temperature(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """``proba`` (rows of probabilities) with its log-probabilities divided by ``temperature``.
+
+    Parameters
+    ----------
+    proba : numpy.ndarray of shape (n, n_labels)
+        Probabilities; rows of NaN (empty texts) stay NaN.
+    temperature : float
+        The temperature.
+
+    Returns
+    -------
+    numpy.ndarray
+        The calibrated probabilities, each row summing to 1.
+    """
+    import numpy as np
+
+    if temperature == 1.0 or proba.size == 0:
+        return proba
+    with np.errstate(divide="ignore"):
+        logits = np.log(proba) / temperature
+    logits -= np.max(logits, axis=1, keepdims=True)
+    out = np.exp(logits)
+    return out / out.sum(axis=1, keepdims=True)

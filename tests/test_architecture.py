@@ -14,7 +14,7 @@ LAYERS = [
     ("serve", ["classifier.serve"]),
     ("views", ["classifier.reports"]),
     ("library", ["classifier.persistence", "classifier.training", "classifier.distillation",
-                 "classifier.tuning",
+                 "classifier.tuning", "classifier.calibration",
                  "classifier.evaluation", "classifier.diagnostics", "classifier.batch",
                  "classifier.model_card"]),
     ("backends", ["classifier.tfidf", "classifier.transformer"]),

@@ -2,12 +2,13 @@
 
 ``_app`` holds the Typer app and the options commands share; each command is one
 module (``predict``, ``train``, ``evaluate``, ``explain``, ``tune``, ``data``,
-``serve``, ``export``) that registers itself on the app when imported. Heavy libraries
-(scikit-learn, datasets, FastAPI) are imported inside command bodies only, so
-start-up stays fast.
+``serve``, ``export``, ``calibrate``) that registers itself on the app when imported.
+Heavy libraries (scikit-learn, datasets, FastAPI) are imported inside command bodies
+only, so start-up stays fast.
 """
 
 from classifier.cli import (  # noqa: F401
+    calibrate,
     data,
     evaluate,
     explain,
