@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from classifier.training import cross_validate, train
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # PEP 562: import the heavy modules only when their names are used.
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)

@@ -29,9 +29,10 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from classifier.batch.local import BatchProgress, BatchResult, check_output
 from classifier.batch.rows import output_schema, score_chunk
@@ -44,6 +45,13 @@ from classifier.errors import (
     ModelFileError,
     install_hint,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    from distributed import Client
+
+    from classifier.model import Model
 
 COUNTS = ("partition", "rows_in", "rows_out", "errors")
 INSTALL_HINT = f"the Dask engine needs the dask extra: {install_hint('dask')}"
@@ -63,10 +71,10 @@ class ModelRef:
 
 
 # Each worker process keeps the model it loaded here, by folder and key.
-_MODELS: dict[tuple[str, str], object] = {}
+_MODELS: dict[tuple[str, str], Model] = {}
 
 
-def model_key(metadata: dict) -> str:
+def model_key(metadata: dict[str, Any]) -> str:
     """A short digest of a model's artifact checksums: changes whenever the model does.
 
     Parameters
@@ -83,7 +91,9 @@ def model_key(metadata: dict) -> str:
     return hashlib.sha256(files.encode()).hexdigest()[:16]
 
 
-def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
+def model_for_workers(
+    model: Model | str | Path | None,
+) -> tuple[Model | ModelRef, tuple[str, ...]]:
     """What to send the workers for ``model``, and its labels, without loading it here.
 
     Parameters
@@ -110,7 +120,7 @@ def model_for_workers(model) -> tuple[object, tuple[str, ...]]:
     return ref, tuple(metadata["labels"])
 
 
-def worker_model(model):
+def worker_model(model: Model | ModelRef) -> Model:
     """The model a task was given: loaded once per process for a ``ModelRef``.
 
     Parameters
@@ -153,27 +163,27 @@ def require_extra() -> None:
         raise MissingExtraError(INSTALL_HINT) from None
 
 
-def _raw_schema():
+def _raw_schema() -> pa.Schema:
     import pyarrow as pa
 
     return pa.schema([("row", pa.int64()), ("id", pa.string()), ("text", pa.string()),
                       ("error", pa.string())])
 
 
-def _counts_schema():
+def _counts_schema() -> pa.Schema:
     import pyarrow as pa
 
     return pa.schema([(name, pa.int64()) for name in COUNTS])
 
 
-def _frame(table):
+def _frame(table: pa.Table) -> pd.DataFrame:
     """A pandas frame backed by Arrow types, so nulls and int64 survive the round trip."""
     import pandas as pd
 
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def read_part(part: Part, text_column: str, id_column: str | None):
+def read_part(part: Part, text_column: str, id_column: str | None) -> pd.DataFrame:
     """One input part as a pandas frame of raw rows: row, id, text, error.
 
     Parameters
@@ -204,7 +214,9 @@ def read_part(part: Part, text_column: str, id_column: str | None):
     return _frame(pa.table([rows, ids, texts, errors], schema=_raw_schema()))
 
 
-def score_partition(frame, model, split: bool, min_confidence: float = 0.0):
+def score_partition(
+    frame: pd.DataFrame, model: Model | ModelRef, split: bool, min_confidence: float = 0.0,
+) -> pa.Table:
     """Score one partition of raw rows: the local engine's ``score_chunk``, chunk-wise.
 
     Parameters
@@ -238,8 +250,10 @@ def score_partition(frame, model, split: bool, min_confidence: float = 0.0):
     return pa.Table.from_batches(batches, schema) if batches else schema.empty_table()
 
 
-def predict_partition(frame, model, split: bool, folder: str, partition_info=None,
-                      min_confidence: float = 0.0):
+def predict_partition(
+    frame: pd.DataFrame, model: Model | ModelRef, split: bool, folder: str,
+    partition_info: dict[str, Any] | None = None, min_confidence: float = 0.0,
+) -> pd.DataFrame:
     """Score one partition and write it to ``folder/part-NNNNN.parquet``.
 
     Parameters
@@ -266,6 +280,7 @@ def predict_partition(frame, model, split: bool, folder: str, partition_info=Non
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    assert partition_info is not None  # Dask passes it to a function that takes it
     number = partition_info["number"]
     table = score_partition(frame, model, split, min_confidence)
     pq.write_table(table, Path(folder) / f"part-{number:05d}.parquet")
@@ -275,7 +290,7 @@ def predict_partition(frame, model, split: bool, folder: str, partition_info=Non
 
 
 @contextlib.contextmanager
-def connect(scheduler: str | None = None, workers: int | None = None):
+def connect(scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
     """A ``distributed.Client`` for the run.
 
     Parameters
@@ -323,9 +338,9 @@ def connect(scheduler: str | None = None, workers: int | None = None):
 
 
 def predict_file_dask(
-    model, input_path: str | Path, output_path: str | Path, *, text_column: str = "text",
-    id_column: str | None = None, split: bool = False, scheduler: str | None = None,
-    workers: int | None = None, part_bytes: int = 2 << 20,
+    model: Model | str | Path | None, input_path: str | Path, output_path: str | Path, *,
+    text_column: str = "text", id_column: str | None = None, split: bool = False,
+    scheduler: str | None = None, workers: int | None = None, part_bytes: int = 2 << 20,
     on_progress: Callable[[BatchProgress], None] | None = None, encoding: str = "utf-8",
     min_confidence: float = 0.0,
 ) -> BatchResult:
@@ -394,8 +409,11 @@ def predict_file_dask(
                        time.perf_counter() - started, "dask", workers_used)
 
 
-def _run(client, parts, model, labels, text_column, id_column, split, tmp: Path, started,
-         on_progress, min_confidence: float = 0.0) -> tuple[int, int, int]:
+def _run(
+    client: Client, parts: list[Part], model: Model | ModelRef, labels: tuple[str, ...],
+    text_column: str, id_column: str | None, split: bool, tmp: Path, started: float,
+    on_progress: Callable[[BatchProgress], None] | None, min_confidence: float = 0.0,
+) -> tuple[int, int, int]:
     """Read, score and write every part on the cluster; (rows in, rows out, errors)."""
     import dask
     import dask.dataframe as dd

@@ -275,7 +275,10 @@ def score_chunk(model: Any, chunk: RawChunk, split: bool = False,
     return out
 
 
-def _add(out: Rows, row, row_id, sentence, kind, start, end, text, error) -> None:
+def _add(
+    out: Rows, row: int, row_id: str, sentence: int | None, kind: str | None,
+    start: int | None, end: int | None, text: str | None, error: str | None,
+) -> None:
     out.row.append(row)
     out.id.append(row_id)
     out.sentence_index.append(sentence)

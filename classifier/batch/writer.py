@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any
 
 from classifier.errors import ClassifierError, DataError
@@ -308,7 +309,10 @@ class PredictionWriter:
         if self._tmp is not None:
             _sync(self._tmp)
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if exc_type is None:
             try:
                 self._close()

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from classifier import __version__
 from classifier.errors import ClassifierError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="classifier",
@@ -75,7 +81,7 @@ def report_format(value: ReportFormat | None, as_json: bool) -> ReportFormat:
     return ReportFormat.json if as_json else (value or ReportFormat.table)
 
 
-def make_console(stderr: bool = False):
+def make_console(stderr: bool = False) -> Console:
     """A rich console on standard output, or on standard error.
 
     Parameters
@@ -94,7 +100,7 @@ def make_console(stderr: bool = False):
 
 
 @contextlib.contextmanager
-def clean_errors():
+def clean_errors() -> Iterator[None]:
     """Turn library errors into one line on stderr and exit status 1.
 
     Ctrl-C exits with status 130 and one line.
@@ -150,7 +156,7 @@ def examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
-def pick(value, alias, name: str, old: str):
+def pick(value: T | None, alias: T | None, name: str, old: str) -> T | None:
     """The value of an option given under its name or its old, hidden spelling.
 
     The old spelling is kept for one release; both at once is an error.

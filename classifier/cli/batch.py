@@ -7,10 +7,17 @@ options. Progress (rows/s, ETA) goes to stderr, and only on a terminal.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from classifier.cli._app import make_console
+
+if TYPE_CHECKING:
+    from classifier.model import Model
+    from classifier.tfidf.hashed import StreamProgress
 
 
 class Engine(str, Enum):
@@ -21,7 +28,8 @@ class Engine(str, Enum):
 
 
 def run_batch(
-    *, model, input_path: Path, output: Path, text_column: str, id_column: str | None,
+    *, model: Model | str | Path | None, input_path: Path, output: Path, text_column: str,
+    id_column: str | None,
     split: bool, jobs: int, engine: str, scheduler: str | None, quiet: bool,
     encoding: str = "utf-8", safe: bool = False, min_confidence: float = 0.0,
 ) -> None:
@@ -82,14 +90,14 @@ def run_batch(
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt():
+def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM (a `kill`, a job scheduler's timeout) unwinds like Ctrl-C.
 
     So the temporary output is removed instead of left behind.
     """
     import signal
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     try:
@@ -135,10 +143,10 @@ def train_streaming_cli(
     from classifier.training import record_test
 
     console = make_console(stderr=True)
-    state = {"pass": 0, "begun": 0.0, "last": 0.0}
+    state: dict[str, Any] = {"pass": 0, "begun": 0.0, "last": 0.0}
     with rows_progress(console, "reading labels", quiet) as (progress, task):
 
-        def update(p) -> None:
+        def update(p: StreamProgress) -> None:
             if p.pass_index != state["pass"]:  # a new pass: its own bar and clock
                 state.update(task=progress.add_task("", total=p.total_rows, rows=0, rate=0),
                              begun=state["last"], **{"pass": p.pass_index})

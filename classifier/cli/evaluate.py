@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,12 @@ from classifier.cli._app import (
     make_console,
     report_format,
 )
+
+if TYPE_CHECKING:
+    from classifier.data.tables import LabeledData
+    from classifier.evaluation import EvaluationReport
+    from classifier.model import Model
+    from classifier.prediction import OnBatch
 
 
 @app.command("evaluate", epilog=examples(
@@ -91,7 +97,10 @@ def evaluate_cli(
         console.print(table)
 
 
-def _write_report(model, dataset, paths, text_column, topic_column, folder, on_batch):
+def _write_report(
+    model: Model, dataset: LabeledData, paths: list[str], text_column: str,
+    topic_column: str, folder: Path, on_batch: OnBatch | None,
+) -> EvaluationReport:
     """Diagnose, write the report folder, and return the plain evaluation report."""
     from classifier.diagnostics import diagnose, load_topics
     from classifier.reports.evaluation_report import write_report

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +23,13 @@ from classifier.cli._app import (
 )
 from classifier.cli.batch import Engine, run_batch
 from classifier.errors import ClassifierError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from classifier.batch.rows import Rows
+    from classifier.data.records import RawChunk
+    from classifier.prediction import ArticlePrediction
 
 BATCH = "Large inputs (--output)"
 TOP_K_FORMATS = (OutputFormat.table, OutputFormat.json, OutputFormat.markdown)
@@ -142,9 +150,13 @@ def predict_cli(
                            top_k)
 
 
-def _check_options(texts, files, input_path, text_column, id_column, split, html,
-                   output_format, top_k, summary_flag, output, jobs, engine, scheduler,
-                   quiet) -> None:
+def _check_options(
+    texts: list[str] | None, files: list[Path] | None, input_path: Path | None,
+    text_column: str | None, id_column: str | None, split: bool, html: bool,
+    output_format: OutputFormat | None, top_k: int | None, summary_flag: bool,
+    output: Path | None, jobs: int | None, engine: Engine | None, scheduler: str | None,
+    quiet: bool,
+) -> None:
     """Refuse, in one line, options that would do nothing in this combination."""
     if input_path is None:
         unused = [name for name, value in (("--split-sentences", split),
@@ -181,9 +193,12 @@ def _check_options(texts, files, input_path, text_column, id_column, split, html
         raise ClassifierError("--no-summary applies to --format table")
 
 
-def _predict_to_stdout(texts, files, input_path, model, text_column, id_column, split,
-                       output_format, summary, encoding, safe, html=None, min_confidence=0.0,
-                       top_k=None) -> None:
+def _predict_to_stdout(
+    texts: list[str], files: list[Path], input_path: Path | None, model: str | None,
+    text_column: str, id_column: str | None, split: bool, output_format: OutputFormat,
+    summary: bool, encoding: str, safe: bool, html: bool | None = None,
+    min_confidence: float = 0.0, top_k: int | None = None,
+) -> None:
     """Rows (jsonl, csv) are written as they come; the other formats show articles."""
     from classifier.batch import articles_from_rows, predict_rows, write_rows
     from classifier.batch.sources import texts_chunk
@@ -199,7 +214,7 @@ def _predict_to_stdout(texts, files, input_path, model, text_column, id_column, 
     loaded = load_model(model, fast=True, safe=safe)
     several = [0]
 
-    def counted(rows):
+    def counted(rows: Iterable[tuple[RawChunk, Rows]]) -> Iterator[tuple[RawChunk, Rows]]:
         for chunk, batch in rows:
             several[0] += batch.several_sentences
             yield chunk, batch
@@ -242,7 +257,7 @@ def _predict_to_stdout(texts, files, input_path, model, text_column, id_column, 
         _print_tables(results, summary, top_k or 0)
 
 
-def _warn_several(console, count: int) -> None:
+def _warn_several(console: Console, count: int) -> None:
     """One warning for table rows that hold several sentences but got one label."""
     if count:
         rows = "row holds" if count == 1 else "rows hold"
@@ -251,7 +266,9 @@ def _warn_several(console, count: int) -> None:
                       markup=False, highlight=False, soft_wrap=True)
 
 
-def _print_tables(results, summary: bool, top_k: int = 0) -> None:
+def _print_tables(
+    results: list[tuple[str, ArticlePrediction]], summary: bool, top_k: int = 0,
+) -> None:
     from classifier.prediction import summarize
     from classifier.reports.tables import predictions_table, summary_table
 

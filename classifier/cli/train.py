@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,15 @@ from classifier.cli._app import (
     pick,
 )
 from classifier.errors import ClassifierError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from classifier.data.hygiene import HygieneReport
+    from classifier.data.tables import LabeledData
+    from classifier.model import Model
+    from classifier.transformer.backend import TransformerModel
+    from classifier.transformer.finetuning import EpochResult, TransformerConfig
 
 
 class Backend(str, Enum):
@@ -233,6 +242,7 @@ def train_cli(
                 dataset = with_pseudo_labels(dataset, distill, distill_weight, distill_floor,
                                              distill_soft)
             console.print(f"added {len(dataset) - hygiene.rows} pseudo-labeled rows")
+        model: Model
         if backend is Backend.transformer:
             from classifier.transformer import TransformerConfig
 
@@ -274,7 +284,10 @@ def train_cli(
         console.print(f"saved model to {out}")
 
 
-def _check_data(dataset, min_examples, max_imbalance, strict, console):
+def _check_data(
+    dataset: LabeledData, min_examples: int, max_imbalance: float, strict: bool,
+    console: Console,
+) -> HygieneReport:
     """Print the data's hygiene problems (and duplicates); fail on them with ``strict``."""
     from classifier.data.hygiene import check_hygiene, require_clean
 
@@ -289,11 +302,14 @@ def _check_data(dataset, min_examples, max_imbalance, strict, console):
     return hygiene
 
 
-def _fine_tune(dataset, config, seed, epochs, threads, console):
+def _fine_tune(
+    dataset: LabeledData, config: TransformerConfig, seed: int, epochs: int | None,
+    threads: int | None, console: Console,
+) -> TransformerModel:
     """Fine-tune the transformer backend, one line per epoch (loss, dev macro-F1)."""
     from classifier.transformer import train_transformer
 
-    def report(epoch) -> None:
+    def report(epoch: EpochResult) -> None:
         dev = "n/a" if epoch.dev_macro_f1 is None else f"{epoch.dev_macro_f1:.3f}"
         mark = " [green]best[/]" if epoch.best else ""
         console.print(f"epoch {epoch.epoch}/{epoch.epochs}: loss {epoch.loss:.3f}, "

@@ -8,7 +8,12 @@ of sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 _SPACE = re.compile(r"\s+")
 
@@ -41,7 +46,7 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text.lower()).strip()
 
 
-def _shingles(texts, n):
+def _shingles(texts: Sequence[str], n: int) -> CountVectorizer:
     from sklearn.feature_extraction.text import CountVectorizer
 
     vectorizer = CountVectorizer(

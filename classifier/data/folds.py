@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from classifier.data.tables import LabeledData
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def fingerprint(data: LabeledData) -> str:
@@ -26,7 +30,9 @@ def fingerprint(data: LabeledData) -> str:
     return digest.hexdigest()
 
 
-def make_folds(data: LabeledData, n_splits: int, random_state: int = 0):
+def make_folds(
+    data: LabeledData, n_splits: int, random_state: int = 0,
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], bool]:
     """Stratified folds, grouped (no group in two folds) when groups are known.
 
     Parameters

@@ -26,9 +26,10 @@ import csv
 import json
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from classifier.errors import DataError
 
@@ -295,7 +296,9 @@ def iter_chunks(
         yield chunk
 
 
-def _decode(value, what: str = "text", codec: str = "utf-8") -> tuple[str | None, str | None]:
+def _decode(
+    value: object, what: str = "text", codec: str = "utf-8",
+) -> tuple[str | None, str | None]:
     """(text, error) of a cell: bytes are decoded with ``codec``, other values made strings."""
     if value is None:
         return "", None
@@ -308,7 +311,7 @@ def _decode(value, what: str = "text", codec: str = "utf-8") -> tuple[str | None
     return value if isinstance(value, str) else str(value), None
 
 
-def _key(value, codec: str = "utf-8") -> str | None:
+def _key(value: object, codec: str = "utf-8") -> str | None:
     """An id or label cell as a string (``None`` stays ``None``)."""
     if value is None:
         return None
@@ -317,7 +320,10 @@ def _key(value, codec: str = "utf-8") -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _parse_json_line(line: bytes, text_column, id_column, label_column, codec="utf-8"):
+def _parse_json_line(
+    line: bytes, text_column: str, id_column: str | None, label_column: str | None,
+    codec: str = "utf-8",
+) -> tuple[str | None, str | None, str | None, str | None, Collection[str] | None]:
     """(id, text, label, error, keys) of one JSONL line; ``keys`` is None if not an object."""
     if not line.strip():
         return None, None, None, "blank line", None
@@ -341,9 +347,13 @@ def _parse_json_line(line: bytes, text_column, id_column, label_column, codec="u
     return row_id, text, label, error, obj.keys()
 
 
-def _jsonl_chunks(part, text_column, id_column, label_column, chunk_rows):
+def _jsonl_chunks(
+    part: Part, text_column: str, id_column: str | None, label_column: str | None,
+    chunk_rows: int,
+) -> Iterator[RawChunk]:
     chunk = RawChunk(part.first_row, labels=[] if label_column else None)
-    checked, seen = False, {}
+    checked = False
+    seen: dict[str, Any] = {}
     with open(part.path, "rb") as handle:
         handle.seek(part.start)
         position = part.start
@@ -374,7 +384,7 @@ def _jsonl_chunks(part, text_column, id_column, label_column, chunk_rows):
         yield chunk
 
 
-def _check_fields(part: Part, seen: dict) -> bool:
+def _check_fields(part: Part, seen: dict[str, Any]) -> bool:
     """Refuse a JSONL file whose first chunk never has a named field (a typo, not data)."""
     missing = [name for name, found in seen.items() if name != "_keys" and not found]
     if missing:
@@ -384,7 +394,10 @@ def _check_fields(part: Part, seen: dict) -> bool:
     return True
 
 
-def _append(chunk: RawChunk, row_id, text, error, label=None) -> None:
+def _append(
+    chunk: RawChunk, row_id: str | None, text: str | None, error: str | None,
+    label: str | None = None,
+) -> None:
     chunk.ids.append(row_id)
     chunk.texts.append(text)
     chunk.errors.append(error)
@@ -454,7 +467,7 @@ def _decode_line(line: bytes, codec: str) -> tuple[str, bool]:
         return line.decode(codec, "surrogateescape"), True
 
 
-def _split_lines(handle, start: int, stop: int | None) -> Iterator[bytes]:
+def _split_lines(handle: BinaryIO, start: int, stop: int | None) -> Iterator[bytes]:
     """The lines of ``handle`` from byte ``start`` to ``stop`` (``None``: the end)."""
     handle.seek(start)
     left = None if stop is None else stop - start
@@ -469,8 +482,10 @@ def _split_lines(handle, start: int, stop: int | None) -> Iterator[bytes]:
             yield line
 
 
-def _csv_records(open_lines: Callable[[int], Iterator[bytes]], start: int, width: int | None,
-                 codec: str = "utf-8"):
+def _csv_records(
+    open_lines: Callable[[int], Iterator[bytes]], start: int, width: int | None,
+    codec: str = "utf-8",
+) -> Iterator[tuple[int, list[str] | None, str | None, bool]]:
     """(size in bytes, fields, error, dirty) of each CSV record from byte ``start``, in order.
 
     ``open_lines(offset)`` gives the input's lines from a byte offset. A blank line
@@ -529,7 +544,9 @@ def _csv_records(open_lines: Callable[[int], Iterator[bytes]], start: int, width
         yield size, fields, error, dirty
 
 
-def _scan_record(taken: list[bytes], feed: _Lines, width: int | None):
+def _scan_record(
+    taken: list[bytes], feed: _Lines, width: int | None,
+) -> tuple[bool, list[bytes], int, bool]:
     """Follow a record past ``MAX_RECORD_BYTES`` without parsing it into memory.
 
     Returns ``(legal, ahead, scanned, dropped)``: whether it ends well formed (every
@@ -559,7 +576,7 @@ def _scan_record(taken: list[bytes], feed: _Lines, width: int | None):
     return False, ahead, scanned, dropped
 
 
-def _scan_line(line: bytes, state: dict, width: int | None) -> bool | None:
+def _scan_line(line: bytes, state: dict[str, Any], width: int | None) -> bool | None:
     """Advance the quote state over one line.
 
     ``None`` if the record goes on after it, else whether it ended well formed.
@@ -592,7 +609,7 @@ def _scan_line(line: bytes, state: dict, width: int | None) -> bool | None:
     return width is None or state["fields"] == width
 
 
-def _parse_record(lines: list[bytes], codec: str):
+def _parse_record(lines: list[bytes], codec: str) -> tuple[list[str] | None, str | None, bool]:
     """(fields, error, dirty) of one well-formed record from its raw lines."""
     decoded = [_decode_line(line, codec) for line in lines]
     try:
@@ -610,7 +627,9 @@ def _lenient(line: bytes, codec: str = "utf-8") -> tuple[list[str] | None, str |
         return None, str(exc)
 
 
-def _file_lines(path: str, stop: int | None = None):
+def _file_lines(
+    path: str, stop: int | None = None,
+) -> tuple[Callable[[int], Iterator[bytes]], BinaryIO]:
     """``open_lines`` for ``_csv_records``, over an open file, and the file to close."""
     handle = open(path, "rb")  # noqa: SIM115
     return (lambda offset: _split_lines(handle, offset, stop)), handle
@@ -632,7 +651,7 @@ def _csv_header(path: str, codec: str = "utf-8") -> tuple[list[str], int]:
     return [], os.path.getsize(path)
 
 
-def _check_columns(path: str, names: list[str], columns) -> None:
+def _check_columns(path: str, names: list[str], columns: Iterable[str | None]) -> None:
     for name in columns:
         if name and name not in names:
             raise DataError(f"{path}: no column {name!r}; columns found: "
@@ -644,7 +663,10 @@ def _raw(value: str, dirty: bool, codec: str = "utf-8") -> str | bytes:
     return value.encode(codec, "surrogateescape") if dirty else value
 
 
-def _csv_chunks(part, text_column, id_column, label_column, chunk_rows):
+def _csv_chunks(
+    part: Part, text_column: str, id_column: str | None, label_column: str | None,
+    chunk_rows: int,
+) -> Iterator[RawChunk]:
     codec = part.encoding
     names, header_size = _csv_header(part.path, codec)
     _check_columns(part.path, names, (text_column, id_column, label_column))
@@ -676,7 +698,10 @@ def _csv_chunks(part, text_column, id_column, label_column, chunk_rows):
         yield chunk
 
 
-def _parquet_chunks(part, text_column, id_column, label_column, chunk_rows):
+def _parquet_chunks(
+    part: Part, text_column: str, id_column: str | None, label_column: str | None,
+    chunk_rows: int,
+) -> Iterator[RawChunk]:
     import pyarrow.parquet as pq
 
     columns = [c for c in (text_column, id_column, label_column) if c]
@@ -702,7 +727,10 @@ def _parquet_chunks(part, text_column, id_column, label_column, chunk_rows):
         yield chunk
 
 
-def _txt_chunks(part, text_column, id_column, label_column, chunk_rows):
+def _txt_chunks(
+    part: Part, text_column: str, id_column: str | None, label_column: str | None,
+    chunk_rows: int,
+) -> Iterator[RawChunk]:
     folder = Path(part.path)
     stop = len(part.files) if part.stop is None else part.stop
     chunk = RawChunk(part.first_row)
@@ -807,7 +835,7 @@ def _record_bounds(path: str, part_bytes: int) -> list[tuple[int, int]]:
     return bounds or [(start, start)]
 
 
-def _line_after(handle, target: int) -> int | None:
+def _line_after(handle: BinaryIO, target: int) -> int | None:
     """The first line start at or after ``target`` (``None``: the end of the file)."""
     handle.seek(target)
     position = target

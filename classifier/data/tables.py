@@ -14,8 +14,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import DataError
+
+if TYPE_CHECKING:
+    from datasets import Dataset
 
 FORMATS = {".csv": "csv", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 #: how a Hugging Face Hub dataset is named where a file is expected (``hf:owner/name``)
@@ -154,7 +158,7 @@ def _csv_options(path: Path, codec: str) -> dict:
     return options
 
 
-def _read_table(paths: Sequence[str | Path], encoding: str = "utf-8"):
+def _read_table(paths: Sequence[str | Path], encoding: str = "utf-8") -> Dataset:
     """Load local files (all one format) or one Hub dataset id as a ``Dataset``."""
     import datasets
 
@@ -202,7 +206,7 @@ def _hub_hint(name: str) -> str:
     return ""
 
 
-def _read_hub(name: str):
+def _read_hub(name: str) -> Dataset:
     import datasets
 
     try:
@@ -212,7 +216,7 @@ def _read_hub(name: str):
         raise DataError(f"{HUB_PREFIX}{name}: not loadable from the Hub: {first}") from None
 
 
-def _column(table, name: str, path: str) -> list:
+def _column(table: Dataset, name: str, path: str) -> list[Any]:
     if name not in table.column_names:
         found = ", ".join(table.column_names) or "none"
         raise DataError(f"{path}: no column {name!r}; columns found: {found}")
@@ -292,7 +296,7 @@ def load_labeled(
     )
 
 
-def _previous_sentences(table, texts) -> list[str] | None:
+def _previous_sentences(table: Dataset, texts: Sequence[object]) -> list[str] | None:
     """Each row's previous sentence in its article, from ``article_id`` and ``position``.
 
     ``""`` for a first sentence or a row with no article; ``None`` without those columns.
