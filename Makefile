@@ -50,6 +50,8 @@ train: $(DEV)
 		--data real-train --group-column group --config models/config.json \
 		--distill models/accurate --distill-weight 1 --distill-floor 0.8 \
 		--test data/test.jsonl --folds 0 --output models/default --force
+	$(VENV)/bin/classifier calibrate --model models/default --data real-dev
+	$(PY) scripts/record_real_metrics.py models/default
 
 ## Fine-tune the accurate model models/accurate (transformer): team corpus + real-train, previous sentence as context in training
 train-accurate: $(DEV)
@@ -58,6 +60,8 @@ train-accurate: $(DEV)
 		--context --no-predict-context \
 		--data data/train.jsonl --data data/dev.jsonl --data real-train --group-column group \
 		--test data/test.jsonl --output models/accurate --force
+	$(VENV)/bin/classifier calibrate --model models/accurate --data real-dev
+	$(PY) scripts/record_real_metrics.py models/accurate
 
 ## Evaluate the shipped model on the test and shift splits
 evaluate: $(CORE)

@@ -38,10 +38,11 @@ def main() -> None:
                        "official_claim_recall": round(report.recall("official_claim"), 4),
                        "brier": round(report.brier, 4), "ece": round(report.ece, 4)}
         print(split, json.dumps(real[split]))
-    if args.note:
-        real["note"] = args.note
     path = args.model / "metadata.json"
     metadata = json.loads(path.read_text(encoding="utf-8"))
+    note = args.note or metadata.get("metrics", {}).get("real", {}).get("note")
+    if note:  # a note given before is kept
+        real["note"] = note
     metadata.setdefault("metrics", {})["real"] = real
     path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     write_model_card(args.model, metadata)
