@@ -18,6 +18,9 @@ _EXPORTS = {
     "train": "classifier.training",
     "cross_validate": "classifier.training",
     "evaluate": "classifier.evaluation",
+    "calibrate": "classifier.calibration",
+    "calibrate_saved_model": "classifier.calibration",
+    "Calibration": "classifier.calibration",
     "load_labeled": "classifier.data",
     "load_texts": "classifier.data",
     "split_sentences": "classifier.text.sentences",
@@ -34,6 +37,7 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
+    from classifier.calibration import Calibration, calibrate, calibrate_saved_model
     from classifier.data import load_labeled, load_texts
     from classifier.errors import ClassifierError
     from classifier.evaluation import EvaluationReport, evaluate
