@@ -13,10 +13,17 @@ import json
 import threading
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from classifier.model import Model
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from classifier.tfidf.explain import Explanation, ModelFeatures
+    from classifier.tfidf.numpy_scorer import FastModel
 
 ARTIFACT = "model.joblib"
 FAST_ARTIFACT = "model.npz"
@@ -52,8 +59,8 @@ class SklearnModel(Model):
     backend = "tfidf"
     formats = ("joblib", "skops")
 
-    def __init__(self, pipeline=None, metadata: dict | None = None, *, scorer=None,
-                 source: tuple[Path, str] | None = None):
+    def __init__(self, pipeline: Pipeline | None = None, metadata: dict | None = None, *,
+                 scorer: FastModel | None = None, source: tuple[Path, str] | None = None):
         if pipeline is None and (scorer is None or source is None):
             raise ValueError("SklearnModel needs a pipeline, or a scorer and a source")
         self._pipeline = pipeline
@@ -63,7 +70,7 @@ class SklearnModel(Model):
         self._lock = threading.Lock()
 
     @property
-    def pipeline(self):
+    def pipeline(self) -> Pipeline:
         """The fitted scikit-learn pipeline, read from the model folder on first use.
 
         Setting it (a refitted pipeline) makes it score from then on, not the old NumPy
@@ -78,7 +85,7 @@ class SklearnModel(Model):
         return self._pipeline
 
     @pipeline.setter
-    def pipeline(self, pipeline) -> None:
+    def pipeline(self, pipeline: Pipeline) -> None:
         """A new pipeline (refitted): it scores from now on, not the old NumPy export."""
         self._pipeline, self._scorer = pipeline, None
 
@@ -94,7 +101,7 @@ class SklearnModel(Model):
             return self._scorer.labels
         return tuple(str(c) for c in self.pipeline.classes_)
 
-    def _proba(self, texts: list[str]):
+    def _proba(self, texts: list[str]) -> np.ndarray:
         if self._scorer is not None:
             return self._scorer._proba(texts)
         return self.pipeline.predict_proba(texts)
@@ -112,7 +119,7 @@ class SklearnModel(Model):
         name = self.metadata.get("name", "unsaved")
         return f"SklearnModel(name={name!r}, labels={list(self.labels)})"
 
-    def explain(self, text: str, top: int | None = None):
+    def explain(self, text: str, top: int | None = None) -> Explanation:
         """Per-label feature contributions of ``text`` (``classifier.tfidf.explain``).
 
         Parameters
@@ -131,7 +138,7 @@ class SklearnModel(Model):
 
         return explain(self, text, top)
 
-    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
+    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None) -> ModelFeatures:
         """Each label's strongest features (``classifier.tfidf.explain``).
 
         Parameters
@@ -252,7 +259,7 @@ class SklearnModel(Model):
         )
 
 
-def export(pipeline) -> dict[str, np.ndarray] | None:
+def export(pipeline: Pipeline) -> dict[str, np.ndarray] | None:
     """The arrays ``FastModel`` needs, or ``None`` if the pipeline has another shape.
 
     Parameters
@@ -301,13 +308,13 @@ def export(pipeline) -> dict[str, np.ndarray] | None:
     return arrays
 
 
-def _export_head(clf):
+def _export_head(clf: Any) -> tuple[dict[str, Any], np.ndarray, np.ndarray] | None:
     """(spec, coef rows, intercepts) of a logistic regression or a cascade of two."""
     from sklearn.linear_model import LogisticRegression
 
     from classifier.tfidf.estimators import CascadeClassifier
 
-    def rows(model):
+    def rows(model: Any) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(model.coef_, np.float64), np.asarray(model.intercept_, np.float64)
 
     from classifier.tfidf.estimators import BoostedLogisticRegression
@@ -326,14 +333,14 @@ def _export_head(clf):
     return None
 
 
-def _read_fast(folder: Path, metadata: dict) -> Model:
+def _read_fast(folder: Path, metadata: dict) -> FastModel:
     """The NumPy scorer from ``model.npz``, loaded with ``allow_pickle=False``."""
     from classifier.tfidf.numpy_scorer import FastModel
 
     return FastModel.read(folder, metadata)
 
 
-def _read_pipeline(folder: Path, metadata: dict, format: str, warn: bool = True):
+def _read_pipeline(folder: Path, metadata: dict, format: str, warn: bool = True) -> Pipeline:
     """The fitted pipeline from the artifact of ``format``; only a checksummed file.
 
     ``warn=False``: the version warning was given already (at a lazy load).

@@ -14,6 +14,8 @@ decides, as the decision order says.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
@@ -21,6 +23,10 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted
 
 from classifier.tfidf.numpy_scorer import cascade_probabilities
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from scipy.sparse import spmatrix
 
 
 class CascadeClassifier(ClassifierMixin, BaseEstimator):
@@ -34,12 +40,13 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         Cloned and fitted; logistic regressions by default.
     """
 
-    def __init__(self, first="official_claim", first_estimator=None, rest_estimator=None):
+    def __init__(self, first: str = "official_claim", first_estimator: Any = None,
+                 rest_estimator: Any = None):
         self.first = first
         self.first_estimator = first_estimator
         self.rest_estimator = rest_estimator
 
-    def fit(self, X, y):
+    def fit(self, X: np.ndarray | spmatrix, y: ArrayLike) -> CascadeClassifier:
         """Fit the first stage on ``first`` versus the rest, the second among the rest.
 
         Parameters
@@ -66,7 +73,7 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
         self.rest_ = clone(self.rest_estimator or default).fit(X[rest], y[rest])
         return self
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: np.ndarray | spmatrix) -> np.ndarray:
         """Joint probabilities of the two stages.
 
         Parameters
@@ -86,7 +93,7 @@ class CascadeClassifier(ClassifierMixin, BaseEstimator):
             p_first, p_rest, list(self.rest_.classes_), list(self.classes_), self.first
         )
 
-    def predict(self, X):
+    def predict(self, X: np.ndarray | spmatrix) -> np.ndarray:
         """The most probable label of each row.
 
         Parameters
@@ -122,13 +129,14 @@ class BoostedLogisticRegression(LogisticRegression):
         Passed to ``LogisticRegression``.
     """
 
-    def __init__(self, class_boost=None, balanced=True, *, C=1.0, max_iter=2000,
-                 random_state=None):
+    def __init__(self, class_boost: dict[str, float] | None = None, balanced: bool = True, *,
+                 C: float = 1.0, max_iter: int = 2000, random_state: int | None = None):
         super().__init__(C=C, max_iter=max_iter, random_state=random_state)
         self.class_boost = class_boost
         self.balanced = balanced
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: np.ndarray | spmatrix, y: ArrayLike,
+            sample_weight: ArrayLike | None = None) -> BoostedLogisticRegression:
         """Fit with sample weights: class balance (if ``balanced``) times ``class_boost``.
 
         Parameters

@@ -25,9 +25,15 @@ answer ``Model.explain`` with one (``classifier.model``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import ExplainError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+
+    from classifier.model import Model
 
 KINDS = ("word", "char", "cue")
 
@@ -183,7 +189,7 @@ class _LinearStage:
     intercept: Any  # (n_labels,)
 
 
-def _pipeline_of(model) -> Any:
+def _pipeline_of(model: Model) -> Pipeline:
     """The fitted scikit-learn pipeline of ``model``, or ``ExplainError`` saying why not."""
     pipeline = getattr(model, "pipeline", None)
     if pipeline is not None:
@@ -200,7 +206,9 @@ def _pipeline_of(model) -> Any:
     )
 
 
-def _rows(estimator, names: tuple[str, ...]):
+def _rows(
+    estimator: Any, names: tuple[str, ...],
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """(labels, coef, intercept) of a linear estimator; a binary one gets two rows."""
     import numpy as np
 
@@ -211,11 +219,11 @@ def _rows(estimator, names: tuple[str, ...]):
     return names, coef, intercept
 
 
-def _is_linear(estimator) -> bool:
+def _is_linear(estimator: object) -> bool:
     return hasattr(estimator, "coef_") and hasattr(estimator, "intercept_")
 
 
-def _stages(clf) -> tuple[str, list[_LinearStage]]:
+def _stages(clf: Any) -> tuple[str, list[_LinearStage]]:
     """The estimator's kind and its linear stages."""
     from classifier.tfidf.estimators import CascadeClassifier
 
@@ -248,7 +256,7 @@ def _stages(clf) -> tuple[str, list[_LinearStage]]:
                                *_rows(clf, names))]
 
 
-def _feature_names(pipeline) -> tuple[list[str], list[str]]:
+def _feature_names(pipeline: Pipeline) -> tuple[list[str], list[str]]:
     """(kind, feature) for every column of the pipeline's features."""
     features = pipeline.named_steps.get("features")
     if features is None:
@@ -265,7 +273,10 @@ def _feature_names(pipeline) -> tuple[list[str], list[str]]:
     return kinds, names
 
 
-def _label_score(label, probability, coef_row, intercept, index, values, kinds, names, top):
+def _label_score(
+    label: str, probability: float, coef_row: np.ndarray, intercept: float, index: np.ndarray,
+    values: np.ndarray, kinds: list[str], names: list[str], top: int | None,
+) -> LabelScore:
     import numpy as np
 
     weights = coef_row[index]
@@ -273,7 +284,7 @@ def _label_score(label, probability, coef_row, intercept, index, values, kinds, 
     totals = dict.fromkeys(KINDS, 0.0)
     for kind, part in zip((kinds[j] for j in index), parts):
         totals[kind] += float(part)
-    order = np.argsort(-parts, kind="stable")
+    order: np.ndarray | list[Any] = np.argsort(-parts, kind="stable")
     if top is not None:
         positive = [i for i in order if parts[i] > 0][:top]
         negative = [i for i in order[::-1] if parts[i] < 0][:top][::-1]
@@ -287,7 +298,7 @@ def _label_score(label, probability, coef_row, intercept, index, values, kinds, 
                       contributions)
 
 
-def explain(model, text: str, top: int | None = None) -> Explanation:
+def explain(model: Model, text: str, top: int | None = None) -> Explanation:
     """Per-label contributions of the features of ``text`` (one sentence).
 
     Parameters
@@ -345,7 +356,9 @@ def explain(model, text: str, top: int | None = None) -> Explanation:
                        estimator, tuple(explained))
 
 
-def top_features(model, top: int = 25, kinds: tuple[str, ...] | None = None) -> ModelFeatures:
+def top_features(
+    model: Model, top: int = 25, kinds: tuple[str, ...] | None = None,
+) -> ModelFeatures:
     """Each label's ``top`` strongest features (largest weights), both directions.
 
     Parameters

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -23,7 +26,7 @@ class StableTfidfVectorizer(TfidfVectorizer):
     byte-identical for the same data and seed.
     """
 
-    def fit(self, raw_documents, y=None):
+    def fit(self, raw_documents: Iterable[str], y: object = None) -> StableTfidfVectorizer:
         """Learn the vocabulary (sorted) and idf weights.
 
         Parameters
@@ -41,7 +44,7 @@ class StableTfidfVectorizer(TfidfVectorizer):
         self.fit_transform(raw_documents, y)
         return self
 
-    def fit_transform(self, raw_documents, y=None):
+    def fit_transform(self, raw_documents: Iterable[str], y: object = None) -> sparse.csr_matrix:
         """Learn the vocabulary (sorted) and idf weights; return the TF-IDF matrix.
 
         Parameters
@@ -57,10 +60,10 @@ class StableTfidfVectorizer(TfidfVectorizer):
             The texts' TF-IDF rows.
         """
         matrix = super().fit_transform(raw_documents, y)
-        self.vocabulary_ = dict(sorted(self.vocabulary_.items()))
+        self.vocabulary_: dict[str, int] = dict(sorted(self.vocabulary_.items()))
         return matrix
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state.pop("_stop_words_id", None)  # an id() cache: differs on every run
         return state
@@ -79,7 +82,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, weight: float = 1.0):
         self.weight = weight
 
-    def fit(self, X, y=None):
+    def fit(self, X: Iterable[str], y: object = None) -> CueFeatures:
         """Nothing to learn: record the number of features.
 
         Parameters
@@ -97,7 +100,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         self.n_features_out_ = len(NAMES)
         return self
 
-    def transform(self, X):
+    def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
         """The cue features of each text, times ``weight``.
 
         Parameters
@@ -112,7 +115,7 @@ class CueFeatures(TransformerMixin, BaseEstimator):
         """
         return sparse.csr_matrix(cue_matrix(list(X)) * self.weight)
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: None = None) -> np.ndarray:
         """The feature names, ``cue_`` plus each of ``NAMES``.
 
         Parameters
@@ -136,7 +139,7 @@ class CaseNormalizer(TransformerMixin, BaseEstimator):
     a line in capitals is scored far better in lower case than as written.
     """
 
-    def fit(self, X, y=None):
+    def fit(self, X: Iterable[str], y: object = None) -> CaseNormalizer:
         """Nothing to learn.
 
         Parameters
@@ -153,7 +156,7 @@ class CaseNormalizer(TransformerMixin, BaseEstimator):
         """
         return self
 
-    def fit_transform(self, X, y=None, **fit_params):
+    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: Any) -> list[str]:
         """The training texts, unchanged (the model learns from them as written).
 
         Parameters
@@ -172,7 +175,7 @@ class CaseNormalizer(TransformerMixin, BaseEstimator):
         """
         return list(X)
 
-    def transform(self, X):
+    def transform(self, X: Iterable[str]) -> list[str]:
         """The texts to predict, shouting and Title Case lowered (``normalize_case``).
 
         Parameters
@@ -188,7 +191,8 @@ class CaseNormalizer(TransformerMixin, BaseEstimator):
         return [normalize_case(text) for text in X]
 
 
-def build_features(config) -> FeatureUnion:
+# ``config`` is a PipelineConfig, typed Any: classifier.tfidf.pipeline imports this module
+def build_features(config: Any) -> FeatureUnion:
     """Word (and character) TF-IDF, plus the cue features, as one transformer.
 
     Parameters

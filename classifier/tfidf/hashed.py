@@ -14,12 +14,18 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classifier.data.records import iter_chunks, whole
 from classifier.errors import DataError
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+    from classifier.tfidf.backend import SklearnModel
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class StreamProgress:
     accuracy: float | None = None
 
 
-def build_streaming_pipeline(config: StreamingConfig, random_state: int = 0):
+def build_streaming_pipeline(config: StreamingConfig, random_state: int = 0) -> Pipeline:
     """``Pipeline([("features", FeatureUnion(hashed words[, chars], cues)), ("clf", SGD)])``.
 
     Parameters
@@ -95,7 +101,10 @@ def build_streaming_pipeline(config: StreamingConfig, random_state: int = 0):
     return Pipeline([("features", FeatureUnion(parts)), ("clf", clf)])
 
 
-def _labeled_chunks(paths, text_column, label_column, chunk_rows, dropped: Counter):
+def _labeled_chunks(
+    paths: Sequence[str | Path], text_column: str, label_column: str, chunk_rows: int,
+    dropped: Counter[str],
+) -> Iterator[tuple[list[str], list[str]]]:
     """(texts, labels) chunks of every file in order; unusable rows counted in ``dropped``."""
     for path in paths:
         for chunk in iter_chunks(whole(path), text_column, label_column=label_column,
@@ -118,7 +127,7 @@ def train_streaming(
     paths: str | Path | Sequence[str | Path], config: StreamingConfig | None = None, *,
     text_column: str = "text", label_column: str = "label", random_state: int = 0,
     on_progress: Callable[[StreamProgress], None] | None = None,
-):
+) -> SklearnModel:
     """Train the hashed model over files too large for memory, chunk by chunk.
 
     Parameters

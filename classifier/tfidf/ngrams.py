@@ -83,7 +83,9 @@ class KeyTable:
             active, slot = active[again], slot[again]
         return out
 
-    def find(self, keys: np.ndarray, owner: np.ndarray, at: np.ndarray):
+    def find(
+        self, keys: np.ndarray, owner: np.ndarray, at: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(owner, value) of the keys at positions ``at`` that are in the table.
 
         Parameters
@@ -113,7 +115,9 @@ def _joined(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.
     return np.concatenate(rows), np.concatenate(cols)
 
 
-def count_pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int):
+def count_pairs(
+    rows: np.ndarray, cols: np.ndarray, n_cols: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct (row, col) pairs and how often each occurs, sorted by row.
 
     Parameters
@@ -167,12 +171,13 @@ class CharNgramIndex:
         Whether texts are lower-cased first.
     """
 
-    def __init__(self, table, codes, bits, low, high, lowercase):
+    def __init__(self, table: KeyTable, codes: np.ndarray, bits: int, low: int, high: int,
+                 lowercase: bool):
         self.table, self.codes, self.bits = table, codes, bits
         self.low, self.high, self.lowercase = low, high, lowercase
 
     @classmethod
-    def build(cls, terms: list[str], low: int, high: int, lowercase: bool):
+    def build(cls, terms: list[str], low: int, high: int, lowercase: bool) -> CharNgramIndex | None:
         """The index of a ``char_wb`` vocabulary, or ``None`` if it cannot be packed.
 
         Parameters
@@ -265,13 +270,14 @@ class WordNgramIndex:
         Whether texts are lower-cased first.
     """
 
-    def __init__(self, pattern, token_ids, table, n_tokens, low, high, lowercase):
+    def __init__(self, pattern: re.Pattern[str], token_ids: dict[str, int], table: KeyTable,
+                 n_tokens: int, low: int, high: int, lowercase: bool):
         self.pattern, self.token_ids, self.table = pattern, token_ids, table
         self.n_tokens, self.low, self.high, self.lowercase = n_tokens, low, high, lowercase
 
     @classmethod
     def build(cls, terms: list[str], token_pattern: str, low: int, high: int,
-              lowercase: bool):
+              lowercase: bool) -> WordNgramIndex | None:
         """The index of a ``word`` vocabulary, or ``None`` if it cannot be packed.
 
         Parameters
@@ -459,7 +465,10 @@ def _pack(symbols: np.ndarray, lengths: np.ndarray, base: int) -> np.ndarray:
     return np.add.reduceat(symbols.astype(np.uint64) * weights, starts)
 
 
-def tfidf_scores(rows, cols, n_rows, idf, coef_by_class, sublinear: bool) -> np.ndarray:
+def tfidf_scores(
+    rows: np.ndarray, cols: np.ndarray, n_rows: int, idf: np.ndarray,
+    coef_by_class: np.ndarray, sublinear: bool,
+) -> np.ndarray:
     """``normalize(tf * idf) @ coef_by_class.T`` for every row, from n-gram occurrences.
 
     Parameters

@@ -16,7 +16,9 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -29,7 +31,10 @@ BATCH = 512  # texts scored together: small enough for the n-gram arrays to stay
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 
-def cascade_probabilities(p_first, p_rest, rest_classes, classes, first) -> np.ndarray:
+def cascade_probabilities(
+    p_first: np.ndarray, p_rest: np.ndarray, rest_classes: list[str], classes: list[str],
+    first: str,
+) -> np.ndarray:
     """Joint probabilities of a two-stage cascade, columns in ``classes`` order.
 
     ``P(first) = p_first`` and ``P(k) = (1 - p_first) * P(k | not first)``.
@@ -117,8 +122,8 @@ class _Block:
         self.coef_by_class = np.ascontiguousarray(coef_t.T)
         words = terms.tolist()
         if self.kind == "word":
-            self.index = WordNgramIndex.build(words, spec["token_pattern"], self.low,
-                                              self.high, self.lowercase)
+            self.index: WordNgramIndex | CharNgramIndex | None = WordNgramIndex.build(
+                words, spec["token_pattern"], self.low, self.high, self.lowercase)
         else:
             self.index = CharNgramIndex.build(words, self.low, self.high, self.lowercase)
         self.vocabulary: dict[str, int] = (
@@ -170,7 +175,7 @@ class FastModel(Model):
 
     backend = "tfidf"
 
-    def __init__(self, arrays, metadata: dict | None = None):
+    def __init__(self, arrays: Mapping[str, np.ndarray], metadata: dict | None = None):
         self.metadata = metadata or {}
         spec = json.loads(str(arrays["spec"]))
         self._head = spec.get("head", {"kind": "logreg"})
@@ -198,7 +203,7 @@ class FastModel(Model):
         """The labels, in the order of the probability columns."""
         return self._labels
 
-    def write(self, folder, format=None):
+    def write(self, folder: Path, format: str | None = None) -> list[str]:
         """Refuse: a NumPy scorer is read-only.
 
         Parameters
@@ -218,7 +223,8 @@ class FastModel(Model):
         raise ModelFileError("a fast (NumPy) model is read-only; load with fast=False to save")
 
     @classmethod
-    def read(cls, folder, metadata, fast=True, safe=False):
+    def read(cls, folder: Path, metadata: dict, fast: bool | None = True,
+             safe: bool = False) -> FastModel:
         """The scorer from ``folder/model.npz`` (never a pickle: ``allow_pickle=False``).
 
         Parameters
@@ -251,7 +257,7 @@ class FastModel(Model):
         except (OSError, ValueError, KeyError) as exc:
             raise ModelFileError(f"{path}: could not load: {exc}") from None
 
-    def explain(self, text, top=None):
+    def explain(self, text: str, top: int | None = None) -> NoReturn:
         """Refuse: the NumPy scorer keeps no feature names.
 
         Parameters
@@ -268,7 +274,7 @@ class FastModel(Model):
         """
         raise self._no_feature_names()
 
-    def top_features(self, top=25, kinds=None):
+    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None) -> NoReturn:
         """Refuse: the NumPy scorer keeps no feature names.
 
         Parameters

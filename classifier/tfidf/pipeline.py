@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 ESTIMATORS = ("logreg", "linearsvc", "sgd", "cascade")
 
@@ -97,7 +101,7 @@ class PipelineConfig:
             values["class_boost"] = tuple((str(k), float(v)) for k, v in boost)
         return cls(**values)
 
-    def with_params(self, **changes) -> PipelineConfig:
+    def with_params(self, **changes: Any) -> PipelineConfig:
         """A copy with some fields changed (checked like a new one).
 
         Parameters
@@ -113,11 +117,11 @@ class PipelineConfig:
         return replace(self, **changes)
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -185,7 +189,7 @@ def load_config(path: str | Path) -> PipelineConfig:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def save_config(config: PipelineConfig, path: str | Path, **extra) -> None:
+def save_config(config: PipelineConfig, path: str | Path, **extra: Any) -> None:
     """Write ``config`` as JSON, with optional extra keys (e.g. the tuning score).
 
     Parameters
@@ -201,7 +205,7 @@ def save_config(config: PipelineConfig, path: str | Path, **extra) -> None:
     Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 
-def build_estimator(config: PipelineConfig, random_state: int | None = 0):
+def build_estimator(config: PipelineConfig, random_state: int | None = 0) -> Any:
     """The linear classifier named by ``config.estimator``, with probabilities.
 
     Parameters
@@ -260,7 +264,7 @@ def build_estimator(config: PipelineConfig, random_state: int | None = 0):
     return estimator
 
 
-def build_pipeline(config: PipelineConfig | None = None, random_state: int | None = 0):
+def build_pipeline(config: PipelineConfig | None = None, random_state: int | None = 0) -> Pipeline:
     """A fresh scikit-learn ``Pipeline([("features", ...), ("clf", ...)])``.
 
     A ``("case", CaseNormalizer())`` step comes first when ``config.normalize_case``.

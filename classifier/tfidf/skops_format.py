@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classifier.errors import ModelFileError
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 #: Types beyond skops' defaults that a saved pipeline may contain. Each is a plain
 #: estimator whose state skops checks like any other: no custom unpickling hooks.
@@ -60,7 +64,7 @@ def untrusted_types(path: str | Path) -> list[str]:
     return sorted(t for t in found if t not in TRUSTED_TYPES)
 
 
-def dump_skops(pipeline, path: str | Path) -> None:
+def dump_skops(pipeline: Pipeline, path: str | Path) -> None:
     """Write ``pipeline`` to ``path`` in the skops format (zip-compressed).
 
     Parameters
@@ -75,7 +79,7 @@ def dump_skops(pipeline, path: str | Path) -> None:
     sio.dump(pipeline, Path(path), compression=zipfile.ZIP_DEFLATED)
 
 
-def load_skops(path: str | Path):
+def load_skops(path: str | Path) -> Pipeline:
     """Load a pipeline from ``path``, refusing any type outside the trusted list.
 
     Parameters
