@@ -146,7 +146,8 @@ def as_markdown(results: dict) -> str:
         best = max(fast, key=lambda r: r["requests_per_s"])
         met = "met" if best["requests_per_s"] >= 200 else "NOT met"
         lines += ["", f"Target (issue 19): at least 200 articles/s with the fast model on 2 "
-                      f"cores: best {best['requests_per_s']} ({best['workers']} workers), "
+                      f"cores: best {best['requests_per_s']} ({best['workers']} worker"
+                      f"{'s' if best['workers'] != 1 else ''}), "
                       f"**{met}**.", ""]
     return "\n".join(lines) + "\n"
 
