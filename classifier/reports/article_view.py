@@ -15,12 +15,18 @@ return a string.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
-from classifier.prediction import ArticlePrediction
+from classifier.prediction import ArticlePrediction, Prediction
 from classifier.reports.palette import label_colours, label_patterns, label_symbols
 
+if TYPE_CHECKING:
+    from classifier.text.attribution import Source
+
 Docs = list[tuple[str, ArticlePrediction]]
+_Colours = Mapping[str, tuple[str, str]]  # label: (strong, light)
 LOW_CONFIDENCE = 0.5  # sentences below it are underlined: the model is unsure
 
 _CSS = """
@@ -138,7 +144,7 @@ def _title(probabilities: dict[str, float]) -> str:
     return " · ".join(f"{label} {p:.0%}" for label, p in ranked)
 
 
-def source_note(source) -> str:
+def source_note(source: Source) -> str:
     """A source in words: ``the ministry (official; said)``, with the resolved speaker.
 
     Parameters
@@ -155,7 +161,7 @@ def source_note(source) -> str:
     return f"{who} ({source.kind}" + (f"; {source.cue})" if source.cue else ")")
 
 
-def _marked(p) -> str:
+def _marked(p: Prediction) -> str:
     """The sentence's text, its source underlined with the source's kind after it."""
     source, base = p.source, p.start if p.start is not None else 0
     if source is None or not (0 <= source.start - base <= source.end - base <= len(p.text)):
@@ -167,7 +173,7 @@ def _marked(p) -> str:
             f'{escape(p.text[b:])}')
 
 
-def _sentence(p, colours, patterns) -> str:
+def _sentence(p: Prediction, colours: _Colours, patterns: Mapping[str, str]) -> str:
     text = _marked(p)
     if p.label is None:
         reason = p.kind if p.kind != "sentence" else (p.error or "no label")
@@ -184,7 +190,7 @@ def _sentence(p, colours, patterns) -> str:
             f'{p.confidence:.0%}</small>')
 
 
-def _body(article: ArticlePrediction, colours, patterns) -> str:
+def _body(article: ArticlePrediction, colours: _Colours, patterns: Mapping[str, str]) -> str:
     """The article's text with sentences highlighted; the text between them kept as is."""
     sentences = article.sentences
     if not sentences or any(p.start is None for p in sentences):
@@ -198,7 +204,7 @@ def _body(article: ArticlePrediction, colours, patterns) -> str:
     return "".join(parts).strip()
 
 
-def _shares(article: ArticlePrediction, colours) -> str:
+def _shares(article: ArticlePrediction, colours: _Colours) -> str:
     shares = [s for s in article.summary if s.count]
     bar = "".join(
         f'<span style="width:{s.share * 100:.2f}%;background:{colours[s.label][0]}" '
@@ -252,7 +258,7 @@ def model_caption(metadata: dict, tagged: str | None = None) -> str:
     return f"{caption}; tagged {tagged}" if tagged else caption
 
 
-def _filter(labels, colours) -> str:
+def _filter(labels: Iterable[str], colours: _Colours) -> str:
     buttons = "".join(
         f'<button type="button" data-label="{escape(label)}" aria-pressed="false" '
         f'style="border-left:6px solid {colours[label][0]}">{escape(label)}</button>'

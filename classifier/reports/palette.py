@@ -13,6 +13,11 @@ and symbols in turn from further lists, the same for the same label order.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from typing import TypeVar
+
+_V = TypeVar("_V")
+
 # label: (strong colour for bars, underlines and text; light colour for highlighting).
 # The light tints were chosen so that every pair stays at least 10 CIELAB units apart
 # for normal vision and simulated protanopia, deuteranopia and tritanopia (Machado et
@@ -45,7 +50,7 @@ PATTERNS = {"official_claim": "solid", "factual_report": "double", "speculation"
 _OTHER_PATTERNS = ["solid", "double", "dotted", "dashed", "wavy"]
 
 
-def _others(labels) -> dict[str, int]:
+def _others(labels: Collection[str]) -> dict[str, int]:
     """Each label outside the guide and its turn (0, 1, ...), in ``labels`` order."""
     out: dict[str, int] = {}
     for label in labels:
@@ -54,13 +59,13 @@ def _others(labels) -> dict[str, int]:
     return out
 
 
-def _in_turn(labels, own: dict, others: list) -> dict:
+def _in_turn(labels: Collection[str], own: Mapping[str, _V], others: Sequence[_V]) -> dict[str, _V]:
     """Each label's value in ``own`` (the guide's labels), else the next of ``others``."""
     turn = _others(labels)
     return {label: own.get(label) or others[turn[label] % len(others)] for label in labels}
 
 
-def label_colours(labels) -> dict[str, tuple[str, str]]:
+def label_colours(labels: Collection[str]) -> dict[str, tuple[str, str]]:
     """(strong, light) colour of each label: the guide's own, then distinct ones in turn.
 
     Parameters
@@ -83,7 +88,7 @@ def label_colours(labels) -> dict[str, tuple[str, str]]:
     return _in_turn(labels, LABEL_COLOURS, _OTHERS)
 
 
-def label_symbols(labels) -> dict[str, str]:
+def label_symbols(labels: Collection[str]) -> dict[str, str]:
     """A Markdown symbol per label: the guide's coloured squares, then other shapes.
 
     Parameters
@@ -104,7 +109,7 @@ def label_symbols(labels) -> dict[str, str]:
     return _in_turn(labels, EMOJI, _OTHER_EMOJI)
 
 
-def label_patterns(labels) -> dict[str, str]:
+def label_patterns(labels: Collection[str]) -> dict[str, str]:
     """A CSS underline style per label (``solid``, ``double``, ``dotted``, ...).
 
     Parameters
@@ -120,7 +125,7 @@ def label_patterns(labels) -> dict[str, str]:
     return _in_turn(labels, PATTERNS, _OTHER_PATTERNS)
 
 
-def terminal_colours(labels) -> dict[str, str]:
+def terminal_colours(labels: Collection[str]) -> dict[str, str]:
     """A rich colour name per label, the guide's own then others in turn.
 
     Parameters
@@ -136,7 +141,7 @@ def terminal_colours(labels) -> dict[str, str]:
     return _in_turn(labels, TERMINAL_COLOURS, _OTHER_TERMINAL)
 
 
-def colour(label: str | None, labels=None) -> str:
+def colour(label: str | None, labels: Collection[str] | None = None) -> str:
     """The terminal colour of ``label`` (rich markup); white for none.
 
     Parameters

@@ -8,8 +8,16 @@ needed.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from classifier.errors import MissingExtraError, install_hint
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from classifier.diagnostics import ReliabilityBin
+    from classifier.evaluation import ClassMetrics
 
 INSTALL_HINT = install_hint("plot")
 DPI = 110
@@ -26,14 +34,14 @@ def require_matplotlib() -> None:
         ) from None
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> Figure:
     require_matplotlib()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
-def _png(figure) -> bytes:
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     # No "Software" entry, so the same figures give the same bytes.
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
@@ -81,7 +89,7 @@ def confusion_png(labels: list[str], confusion: list[list[int]]) -> bytes:
     return _png(figure)
 
 
-def reliability_png(bins, ece: float) -> bytes:
+def reliability_png(bins: Sequence[ReliabilityBin], ece: float) -> bytes:
     """Reliability diagram: accuracy against mean confidence per bin.
 
     The diagonal is perfect calibration; the number of sentences per bin is below.
@@ -119,7 +127,7 @@ def reliability_png(bins, ece: float) -> bytes:
     return _png(figure)
 
 
-def per_class_png(per_class, colours: dict[str, tuple[str, str]]) -> bytes:
+def per_class_png(per_class: Sequence[ClassMetrics], colours: dict[str, tuple[str, str]]) -> bytes:
     """Precision, recall and F1 of each label as grouped bars.
 
     Parameters
@@ -152,5 +160,5 @@ def per_class_png(per_class, colours: dict[str, tuple[str, str]]) -> bytes:
     axes.set_title("Per-class precision, recall and F1")
     legend = axes.legend(loc="upper center", fontsize=8, ncols=3, frameon=False)
     for handle in legend.legend_handles:
-        handle.set_color("#6b7280")
+        handle.set_color("#6b7280")  # type: ignore[union-attr]  # bar handles: Rectangles
     return _png(figure)

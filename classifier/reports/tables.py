@@ -8,10 +8,18 @@ Takes the library's dataclasses and returns strings or rich renderables; prints 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from classifier.evaluation import EvaluationReport
 from classifier.prediction import ArticlePrediction, LabelShare, summarize
 from classifier.reports.palette import colour
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from classifier.tfidf.pipeline import PipelineConfig
+    from classifier.tuning import TuneResult
 
 
 def prediction_rows(doc_id: str, article: ArticlePrediction, row: int = 0) -> list[dict]:
@@ -177,7 +185,7 @@ def rows_as_json(rows: list[dict], labels: tuple[str, ...] = ()) -> str:
     return json.dumps(docs, ensure_ascii=False, indent=2)
 
 
-def top_cell(top: list[tuple[str, float]], labels=()) -> str:
+def top_cell(top: list[tuple[str, float]], labels: Collection[str] = ()) -> str:
     """``label 0.61, label 0.30`` with each label in its colour (rich markup).
 
     Parameters
@@ -244,7 +252,7 @@ def summary_dict(shares: list[LabelShare]) -> dict:
     return {s.label: {"count": s.count, "share": round(s.share, 4)} for s in shares}
 
 
-def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0):
+def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0) -> Table:
     """A rich table of one document's sentences, labels, confidence and sources.
 
     Parameters
@@ -286,7 +294,7 @@ def predictions_table(doc_id: str, article: ArticlePrediction, top_k: int = 0):
     return table
 
 
-def summary_table(shares: list[LabelShare], title: str = "summary"):
+def summary_table(shares: list[LabelShare], title: str = "summary") -> Table:
     """A rich table of label counts and shares.
 
     Parameters
@@ -313,7 +321,7 @@ def summary_table(shares: list[LabelShare], title: str = "summary"):
     return table
 
 
-def evaluation_tables(report: EvaluationReport) -> list:
+def evaluation_tables(report: EvaluationReport) -> list[Table]:
     """Per-class metrics, then the confusion matrix (rows: true, columns: predicted).
 
     Parameters
@@ -351,7 +359,7 @@ def evaluation_tables(report: EvaluationReport) -> list:
     return [metrics, confusion]
 
 
-def _config_summary(config) -> str:
+def _config_summary(config: PipelineConfig) -> str:
     parts = [f"word{tuple(config.word_ngram_range)}"]
     parts.append(f"char{tuple(config.char_ngram_range)}" if config.char_ngram_range else "nochar")
     parts.append(f"cues×{config.cue_weight:g}" if config.cues else "nocues")
@@ -366,7 +374,7 @@ def _config_summary(config) -> str:
     return " ".join(parts)
 
 
-def tune_table(result, top: int = 10):
+def tune_table(result: TuneResult, top: int = 10) -> Table:
     """The ranked candidates of a tuning run.
 
     Parameters

@@ -15,11 +15,19 @@ import copy
 import json
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import ClassifierError, MissingExtraError, ModelFileError, install_hint
 from classifier.model import Model, refuse_pickles
+
+if TYPE_CHECKING:
+    import numpy as np
+    import torch
+    from transformers import PreTrainedTokenizerBase
 
 INSTALL_HINT = install_hint("transformer")
 BASE_MODEL = {
@@ -34,7 +42,7 @@ NOTICE = "BASE_MODEL.md"
 DTYPES = ("float16", "float32")
 
 
-def require_extra():
+def require_extra() -> tuple[ModuleType, ModuleType, ModuleType]:
     """Import the extra's libraries, or raise ``MissingExtraError`` saying what to install.
 
     Also sets ``HF_HUB_OFFLINE`` and ``TRANSFORMERS_OFFLINE`` (unless set): every file
@@ -66,20 +74,21 @@ def require_extra():
 
 
 @lru_cache(maxsize=1)
-def _network_class():
+def _network_class() -> type[torch.nn.Module]:
     """``SentenceClassifier``, defined on first use so that torch stays optional."""
     import torch
 
     class SentenceClassifier(torch.nn.Module):
         """Encoder, mean pooling over the attention mask, dropout, linear head."""
 
-        def __init__(self, encoder, n_labels: int, dropout: float = 0.1):
+        def __init__(self, encoder: Any, n_labels: int, dropout: float = 0.1):
             super().__init__()
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(dropout)
             self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
 
-        def forward(self, input_ids, attention_mask, token_type_ids=None):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
             if token_type_ids is None:
                 hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
                 pool = attention_mask
@@ -95,8 +104,8 @@ def _network_class():
     return SentenceClassifier
 
 
-def _build_network(folder: Path, n_labels: int, dropout: float, state: dict,
-                   new_head: bool = False):
+def _build_network(folder: Path, n_labels: int, dropout: float, state: dict[str, torch.Tensor],
+                   new_head: bool = False) -> torch.nn.Module:
     """The network shaped by ``folder/config.json`` with weights ``state``.
 
     With ``new_head`` the state is the base encoder's alone and the head starts
@@ -121,7 +130,7 @@ def _build_network(folder: Path, n_labels: int, dropout: float, state: dict,
 
 
 @contextlib.contextmanager
-def _threads(torch, n: int | None):
+def _threads(torch: ModuleType, n: int | None) -> Iterator[None]:
     """Run with ``n`` torch threads, then restore the previous count."""
     if not n:
         yield
@@ -134,8 +143,9 @@ def _threads(torch, n: int | None):
         torch.set_num_threads(before)
 
 
-def _logits(network, tokenizer, texts: list[str], max_length: int, batch_size: int, device,
-            contexts: list[str] | None = None):
+def _logits(network: Any, tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int,
+            batch_size: int, device: str | torch.device,
+            contexts: list[str] | None = None) -> torch.Tensor:
     """Logits for ``texts`` in input order; batches hold sentences of similar length."""
     import torch
 
@@ -152,8 +162,9 @@ def _logits(network, tokenizer, texts: list[str], max_length: int, batch_size: i
     return out
 
 
-def _encode(tokenizer, texts: list[str], max_length: int, device,
-            contexts: list[str] | None = None) -> dict:
+def _encode(tokenizer: PreTrainedTokenizerBase, texts: list[str], max_length: int,
+            device: str | torch.device,
+            contexts: list[str] | None = None) -> dict[str, torch.Tensor]:
     """Token ids and attention mask, padded to the longest text of the batch.
 
     With ``contexts``, each text is paired with its context as a second segment
@@ -171,7 +182,7 @@ def _encode(tokenizer, texts: list[str], max_length: int, device,
             "token_type_ids": batch["token_type_ids"].to(device)}
 
 
-def _device(torch, device: str | None):
+def _device(torch: ModuleType, device: str | torch.device | None) -> torch.device:
     return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
 
 
@@ -205,9 +216,10 @@ class TransformerModel(Model):
 
     backend = "transformer"
 
-    def __init__(self, network, tokenizer, labels, metadata: dict | None = None,
-                 max_length: int = 128, weights_dtype: str = "float16", batch_size: int = 64,
-                 device=None, threads: int | None = None):
+    def __init__(self, network: Any, tokenizer: PreTrainedTokenizerBase, labels: Sequence[str],
+                 metadata: dict | None = None, max_length: int = 128,
+                 weights_dtype: str = "float16", batch_size: int = 64,
+                 device: str | torch.device | None = None, threads: int | None = None):
         self.network = network
         self.tokenizer = tokenizer
         self._labels = tuple(labels)
@@ -237,10 +249,10 @@ class TransformerModel(Model):
         config = self.metadata.get("config", {})
         return bool(config.get("context")) and bool(config.get("predict_context", True))
 
-    def _proba(self, texts: list[str]):
+    def _proba(self, texts: list[str]) -> np.ndarray:
         return self._proba_context(texts, None)
 
-    def _proba_context(self, texts: list[str], contexts: list[str] | None):
+    def _proba_context(self, texts: list[str], contexts: list[str] | None) -> np.ndarray:
         torch, _, _ = require_extra()
         if contexts is None and self.uses_context:
             contexts = [""] * len(texts)  # sentence-only input: an empty context

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from classifier.data import LabeledData
 from classifier.errors import ClassifierError, MissingExtraError
@@ -28,6 +29,9 @@ from classifier.transformer.backend import (
     _threads,
     require_extra,
 )
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,10 @@ def train_transformer(
     return model
 
 
-def _fine_tune(data, config, random_state, base, device, on_epoch):
+def _fine_tune(
+    data: LabeledData, config: TransformerConfig, random_state: int, base: Path,
+    device: str | torch.device | None, on_epoch: Callable[[EpochResult], None] | None,
+) -> tuple[TransformerModel, list[EpochResult], dict[str, Any] | None]:
     """The training loop; returns the best model (float32), the epoch history, dev info."""
     import numpy as np
     import torch
@@ -240,18 +247,21 @@ def _fine_tune(data, config, random_state, base, device, on_epoch):
             on_epoch(history[-1])
         if dev_idx and stale >= config.patience:
             break
+    assert best_state is not None  # epochs >= 1, and the first one always improves
     network.load_state_dict(best_state)
     network.eval()
     if not dev_idx:
         return model, history, None
     best = max((h for h in history if h.dev_macro_f1 is not None),
-               key=lambda h: h.dev_macro_f1)
+               key=lambda h: cast(float, h.dev_macro_f1))
     dev = {"rows": len(dev_idx), "grouped": grouped, "best_epoch": best.epoch,
            "macro_f1": best.dev_macro_f1, "split": dev_split}
     return model, history, dev
 
 
-def _dev_split(data: LabeledData, fraction: float, random_state: int):
+def _dev_split(
+    data: LabeledData, fraction: float, random_state: int,
+) -> tuple[list[int], list[int], bool]:
     """Train and dev row indices: one stratified (grouped if possible) fold of ``data``."""
     if fraction <= 0:
         return list(range(len(data))), [], False

@@ -16,13 +16,20 @@ to their longest, and neither torch nor transformers is imported. Install with
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from classifier.errors import MissingExtraError, ModelFileError
 from classifier.model import Model, refuse_pickles
+
+if TYPE_CHECKING:
+    import torch
+    from onnxruntime import InferenceSession
+    from tokenizers import Tokenizer
 
 ONNX_ARTIFACT = "model.onnx"
 TOKENIZER = "tokenizer.json"
@@ -30,7 +37,7 @@ INSTALL_HINT = "pip install 'classifier[onnx]'"
 OPSET = 18
 
 
-def require_runtime():
+def require_runtime() -> tuple[ModuleType, ModuleType]:
     """Import onnxruntime and tokenizers, or raise ``MissingExtraError``.
 
     Returns
@@ -63,7 +70,8 @@ def runtime_available() -> bool:
     return True
 
 
-def export_network(model, path: Path, int8: bool = False) -> dict:
+# ``model`` is a TransformerModel, typed Any: classifier.transformer.backend imports this module
+def export_network(model: Any, path: Path, int8: bool = False) -> dict:
     """Write ``model``'s network (a ``TransformerModel``) to ``path`` as ONNX.
 
     Parameters
@@ -101,11 +109,12 @@ def export_network(model, path: Path, int8: bool = False) -> dict:
     class Logits(torch.nn.Module):
         """The network with positional inputs, as the exporter wants them."""
 
-        def __init__(self, network):
+        def __init__(self, network: torch.nn.Module):
             super().__init__()
             self.network = network
 
-        def forward(self, input_ids, attention_mask, token_type_ids=None):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
             return self.network(input_ids=input_ids, attention_mask=attention_mask,
                                 token_type_ids=token_type_ids)
 
@@ -210,8 +219,9 @@ class OnnxTransformerModel(Model):
 
     backend = "transformer"
 
-    def __init__(self, network: bytes, tokenizer, labels, metadata: dict | None = None,
-                 max_length: int = 128, batch_size: int = 64, threads: int | None = None):
+    def __init__(self, network: bytes, tokenizer: Tokenizer, labels: Sequence[str],
+                 metadata: dict | None = None, max_length: int = 128, batch_size: int = 64,
+                 threads: int | None = None):
         self._network = network
         self.tokenizer = tokenizer
         self._labels = tuple(labels)
@@ -219,7 +229,7 @@ class OnnxTransformerModel(Model):
         self.max_length = max_length
         self.batch_size = batch_size
         self._threads = threads
-        self._session = None
+        self._session: InferenceSession | None = None
         self._inputs = tuple((self.metadata.get("onnx") or {}).get("inputs")
                              or ("input_ids", "attention_mask"))
 
@@ -258,7 +268,7 @@ class OnnxTransformerModel(Model):
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_session": None}  # a session does not pickle
 
-    def _get_session(self):
+    def _get_session(self) -> InferenceSession:
         if self._session is None:
             onnxruntime, _ = require_runtime()
             options = onnxruntime.SessionOptions()
@@ -269,10 +279,10 @@ class OnnxTransformerModel(Model):
                 self._network, options, providers=["CPUExecutionProvider"])
         return self._session
 
-    def _proba(self, texts: list[str]):
+    def _proba(self, texts: list[str]) -> np.ndarray:
         return self._proba_context(texts, None)
 
-    def _proba_context(self, texts: list[str], contexts: list[str] | None):
+    def _proba_context(self, texts: list[str], contexts: list[str] | None) -> np.ndarray:
         if contexts is None and self.uses_context:
             contexts = [""] * len(texts)
         logits = self.logits(texts, contexts)
@@ -318,7 +328,7 @@ class OnnxTransformerModel(Model):
             out[index] = session.run(None, feed)[0]
         return out
 
-    def write(self, folder, format=None):
+    def write(self, folder: Path, format: str | None = None) -> NoReturn:
         """Refuse: an ONNX Runtime model is read-only.
 
         Parameters
