@@ -13,7 +13,7 @@ token-level grammar: the subject noun phrase left of a reporting verb outside
 quotation marks ("X said", "X, a role, said"), the inverted "..., said X", "according
 to X", "quoted X as saying", "X issued a statement" and a headline's "X: ...". It
 reads copy as published, with straight quotes whose side shows only in their spacing
-and hyphens that stand for lost spaces ("Gordhan-said"). Pure Python and rule-based:
+and hyphens that stand for lost spaces ("Roe-said"). Pure Python and rule-based:
 no model, no download. Sentences without a cue word are skipped without tokenizing.
 """
 
@@ -126,7 +126,7 @@ _HYPHEN_PREFIXES = frozenset(
 def _glued(s: str) -> int:
     """Where a hyphen that stands for a space glues a reporting verb to a word.
 
-    Copy that lost its spaces ("Gordhan-said", "the report-says", "said-backstage")
+    Copy that lost its spaces ("Roe-said", "the report-says", "said-later")
     has the verb after the last hyphen or "said" before the first; ``-1`` if none.
     """
     left, _, right = s.rpartition("-")
@@ -341,7 +341,7 @@ def _unclosed_apposition(toks: list[_Tok], quoted: list[bool],
                          np: tuple[int, int]) -> tuple[int, int] | None:
     """The name before an apposition that no comma closes.
 
-    "Sergei Ryzhkov, the director of the centre said" and "James Conte, founder of
+    "Ivan Roe, the director of the centre said" and "James Roe, founder of
     the group said": the phrase before the verb is a role after a comma, and a
     person's name (two or more capitalised words) stands alone before the comma.
     """
@@ -534,7 +534,7 @@ def _subject(toks: list[_Tok]) -> tuple[int, int] | None:
     while i < len(toks) and not toks[i].word:
         i += 1
     if i + 2 < len(toks) and toks[i + 1].text == ",":
-        i += 2  # "However, the Vatican stood firm, saying"
+        i += 2  # "However, the council stood by it, saying"
     np = _forward_np(toks, i)
     if np and np[1] + 1 < len(toks) and toks[np[1] + 1].word:
         return np
@@ -638,7 +638,7 @@ def _first_mention_role(article: str, name: str) -> str | None:
         pos = article.find(last) if len(last) > 2 else -1
     if pos < 0:
         return None
-    # the apposition after the whole name: "Zuo" is first "Zuo Qianming, chief analyst"
+    # the apposition after the whole name: "Roe" is first "Jan Roe, chief analyst"
     rest = re.match(r"(?: [A-Z][\w'’-]*)*", article[pos + len(name):])
     end = pos + len(name) + (rest.end() if rest else 0)
     head = _apposition_head(article[end: end + 120])
@@ -669,11 +669,11 @@ _HOMETOWN = re.compile(r"\s*,\s+(?:from\s+[A-Z]|\d{1,2}\s*,)")
 def _apposition_head(after: str) -> str | None:
     """The kind of the role an apposition gives a name, from its head noun.
 
-    The head is the last word before a preposition or comma ("Zuo Qianming, chief
-    coal analyst at Cinda, says": an analyst, a commentator, not a chief).
+    The head is the last word before a preposition or comma ("Jan Roe, chief
+    market analyst at Acme, says": an analyst, a commentator, not a chief).
     """
     if _HOMETOWN.match(after):
-        return "private"  # "Jane Roe, from Glasgow, said", "Jane Roe, 34, said"
+        return "private"  # "Jane Roe, from Leeds, said", "Jane Roe, 34, said"
     m = _APPOSITION.match(after)
     if not m:
         return None
@@ -806,8 +806,8 @@ _TITLE_WORDS = frozenset(
 def _full_name(article: str, speaker: _Speaker, before: int) -> tuple[int, int]:
     """The span of the speaker's full name at its last mention before ``before``.
 
-    "Larry Birkhead" for a later "Birkhead", "Li Keqiang" for "Li"; without the
-    titles and roles before it ("Trade Minister Denis Manturov": "Denis Manturov").
+    "Larry Roe" for a later "Roe", "Wang Lin" for "Wang"; without the titles and
+    roles before it ("Trade Minister Ana Roe": "Ana Roe").
     The speaker's own span if the article has no longer form.
     """
     lex = _lex()
@@ -826,7 +826,7 @@ def _full_name(article: str, speaker: _Speaker, before: int) -> tuple[int, int]:
         joiner = re.search(r"\b(of|for|and) +$", article[max(0, m.start() - 85): (
             run.start() if run else m.start())])
         if keep and joiner and (joiner.group(1) != "and" or len(keep) >= 2):
-            keep = keep[1:]  # "Minister of Commerce Wang Shouwen": "Commerce" is no name
+            keep = keep[1:]  # "Minister of Commerce Wang Lin": "Commerce" is no name
         if len(keep) > 3:
             keep = keep[-2:]
         if keep:

@@ -74,46 +74,46 @@ def test_offsets_always_point_into_the_text(text):
     ('" Mayor Ana Roe has warned that "now is not the time" for a vote.', "Mayor Ana Roe",
      "official"),
     # a hyphen standing for a space glues the verb to the name
-    ("Asked about a reshuffle, Tomas Berg-said the decision was not his.", "Tomas Berg",
+    ("Asked about the budget, Tomas Berg-said the decision was not his.", "Tomas Berg",
      "official"),
     # a time phrase or an adverb between the subject and the verb
-    ("The militant group earlier this week denounced the election.", "The militant group",
+    ("The rebel faction earlier this week condemned the vote.", "The rebel faction",
      "official"),
-    ("Nicole Roe has finally revealed why she left.", "Nicole Roe", "official"),
+    ("Ana Roe has publicly explained why she quit.", "Ana Roe", "official"),
     # "quoted X as saying": X speaks; so does the subject of "was quoted as saying"
     ("The state agency quoted experts as saying that prices would fall.", "experts",
      "commentator"),
     ("Prices will fall, he was quoted as saying.", "he", "official"),
     # more speech-act verbs
-    ("Treasurer Dan Roe expressed concerns about the project.", "Treasurer Dan Roe",
+    ("Treasurer Lia Roe expressed doubts about the bridge.", "Treasurer Lia Roe",
      "official"),
     # "an adviser to the president"
     ("An adviser to the president said talks had failed.", "An adviser to the president",
      "official"),
     # a name, then a role that no comma closes
-    ("Sergei Roe, the director of the national centre for reducing risk said on Tuesday.",
-     "Sergei Roe", "official"),
+    ("Ivan Roe, the head of the city office for road safety said on Tuesday.",
+     "Ivan Roe", "official"),
     # an apposition that is a role phrase, and one holding a parenthesis
-    ("Jan Norcross, executive director at Blue Lantern, the agency behind the new ads, "
-     "told reporters.", "Jan Norcross", "official"),
+    ("Jan Berg, sales director at Blue Lantern, the firm that runs the depot, "
+     "told reporters.", "Jan Berg", "official"),
     ("Jan Roe, a fellow at the Institute for Research (IFR) in Lisbon, said that prices rose.",
      "Jan Roe", "commentator"),
     # a heading run into the sentence before "X, who ..., has vowed"
-    ("READ MORE: Harbour news The new mayor, who was sworn in on Monday, has vowed to fix "
+    ("READ MORE: Harbour news The new mayor, who took office on Monday, has vowed to fix "
      "the bridge.", "The new mayor", "official"),
     # a headline "Role: ..." names its speaker
     ("Minister: Talks will go on", "Minister", "official"),
     # a document verb with a "that" clause, or with a person
-    ("The institute also found that migrants save more.", "The institute", "official"),
+    ("The institute also found that tenants pay more.", "The institute", "official"),
     ("He also suggested the plan was late.", "He", "official"),
     # a quantifier standing for people
-    ("But some have argued this could hurt.", "some", "unnamed"),
+    ("But some have argued the fee is too high.", "some", "unnamed"),
     # "issued a statement"
     ("The ministry issued a statement saying talks had failed.", "The ministry", "official"),
     # the kind from the apposition's head noun, or a hometown
-    ("Zuo Lin, chief coal analyst at Cinda Securities, says demand will rise.", "Zuo Lin",
+    ("Zuo Lin, chief market analyst at Harbor Securities, says demand will rise.", "Zuo Lin",
      "commentator"),
-    ("Gillian Roe, from Glasgow, said the machine was mouldy.", "Gillian Roe", "private"),
+    ("Gillian Roe, from Leeds, said the boiler was broken.", "Gillian Roe", "private"),
 ])
 def test_rules_for_real_news_copy(sentence, source, kind):
     found = attribute(sentence)
@@ -155,7 +155,7 @@ def test_it_resolves_to_an_institution_not_a_person():
 
 
 def test_a_surname_takes_the_kind_of_its_first_mention():
-    text = ("Zuo Lin, chief coal analyst at Cinda Securities, says demand will rise. "
+    text = ("Zuo Lin, chief market analyst at Harbor Securities, says demand will rise. "
             "Prices will follow, Zuo says.")
     assert [(s.text, s.kind) for s in _sources(text)] == [("Zuo Lin", "commentator"),
                                                           ("Zuo", "commentator")]
