@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from classifier.data import LabeledData
 from classifier.evaluation import EvaluationReport, check_labels, score
 from classifier.prediction import OnBatch, predict_proba
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from classifier.model import Model
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,9 @@ class Diagnostics:
         return asdict(self)
 
 
-def reliability_bins(confidence, correct, bins: int = 10) -> list[ReliabilityBin]:
+def reliability_bins(
+    confidence: ArrayLike, correct: ArrayLike, bins: int = 10,
+) -> list[ReliabilityBin]:
     """Equal-width confidence bins, the same ones ``expected_calibration_error`` uses.
 
     Parameters
@@ -158,7 +167,7 @@ def topic_errors(topics: Sequence[str | None], true: Sequence[str], predicted: S
     return out
 
 
-def diagnose(model, data: LabeledData, topics: Sequence[str | None] | None = None,
+def diagnose(model: Model, data: LabeledData, topics: Sequence[str | None] | None = None,
              mistakes: int = 20, bins: int = 10, on_batch: OnBatch | None = None) -> Diagnostics:
     """Score ``model`` on ``data`` once and gather the report's figures.
 
@@ -213,8 +222,10 @@ def diagnose(model, data: LabeledData, topics: Sequence[str | None] | None = Non
     )
 
 
-def load_topics(paths, data: LabeledData, text_column: str = "text",
-                topic_column: str = "topic") -> list[str | None] | None:
+def load_topics(
+    paths: str | Sequence[str | Path], data: LabeledData, text_column: str = "text",
+    topic_column: str = "topic",
+) -> list[str | None] | None:
     """The topic of each sentence of ``data``, read again from its files.
 
     Sentences are matched by text, so rows that ``load_labeled`` dropped do not shift

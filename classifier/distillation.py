@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.errors import ClassifierError
+
+if TYPE_CHECKING:
+    from classifier.data.real_news import PoolSentence
+    from classifier.data.tables import LabeledData
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ def _pool_key(texts: list[str], contexts: list[str] | None, teacher: Path) -> st
 
 
 def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
-                          pool=None, threads: int | None = None) -> TeacherLabels:
+                          pool: Sequence[PoolSentence] | None = None,
+                          threads: int | None = None) -> TeacherLabels:
     """The teacher's probabilities for every sentence of the real-news pool.
 
     Parameters
@@ -144,8 +150,9 @@ def pseudo_labeled(teacher: TeacherLabels, weight: float = 1.0, floor: float = 0
     return texts, labels, weights
 
 
-def with_pseudo_labels(data, teacher: str | Path, weight: float = 0.5, floor: float = 0.8,
-                       soft: bool = False, threads: int | None = None):
+def with_pseudo_labels(data: LabeledData, teacher: str | Path, weight: float = 0.5,
+                       floor: float = 0.8, soft: bool = False,
+                       threads: int | None = None) -> LabeledData:
     """``data`` plus the teacher's pseudo-labels of the real-news pool, weighted.
 
     Parameters

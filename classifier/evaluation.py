@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from classifier.data import LabeledData
 from classifier.model import Model
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike
+
+    from classifier.prediction import OnBatch
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,7 @@ class EvaluationReport:
         return next(m.recall for m in self.per_class if m.label == label)
 
 
-def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
+def expected_calibration_error(confidence: ArrayLike, correct: ArrayLike, bins: int = 10) -> float:
     """ECE: the gap between confidence and accuracy, averaged over confidence bins.
 
     Parameters
@@ -104,7 +112,10 @@ def expected_calibration_error(confidence, correct, bins: int = 10) -> float:
     return float(total)
 
 
-def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationReport:
+def score(
+    y_true: Sequence[str], y_pred: Sequence[str], proba: np.ndarray,
+    model_labels: Sequence[str], source: str = "",
+) -> EvaluationReport:
     """Build the report from true labels, predicted labels and probabilities.
 
     Parameters
@@ -158,7 +169,7 @@ def score(y_true, y_pred, proba, model_labels, source: str = "") -> EvaluationRe
     )
 
 
-def check_labels(model_labels, data: LabeledData) -> None:
+def check_labels(model_labels: Sequence[str], data: LabeledData) -> None:
     """Raise a one-line ``DataError`` if ``data`` has labels the model cannot predict.
 
     Scoring such data gives a table of zeros for those labels, which reads as a
@@ -196,7 +207,7 @@ def check_labels(model_labels, data: LabeledData) -> None:
                         f"knows (its labels: {', '.join(model_labels)})")
 
 
-def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport:
+def evaluate(model: Model, data: LabeledData, on_batch: OnBatch | None = None) -> EvaluationReport:
     """Score ``model`` on ``data``: per-class P/R/F1, macro-F1, confusion, Brier, ECE.
 
     A model that reads context gets each sentence's previous one when ``data`` has it.
@@ -230,7 +241,8 @@ def evaluate(model: Model, data: LabeledData, on_batch=None) -> EvaluationReport
     return score(data.labels, predicted, proba, labels, data.source)
 
 
-def bootstrap_macro_f1(y_true, y_pred, groups, labels=None, n: int = 1000,
+def bootstrap_macro_f1(y_true: ArrayLike, y_pred: ArrayLike, groups: ArrayLike,
+                       labels: Sequence[str] | None = None, n: int = 1000,
                        level: float = 0.90, seed: int = 0) -> tuple[float, float]:
     """A percentile interval for macro-F1 from a bootstrap over groups (articles).
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from classifier.prediction import (
     ArticlePrediction,
@@ -26,6 +27,9 @@ from classifier.prediction import (
     make_predictions,
 )
 from classifier.text.sentences import split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class Model(ABC):
@@ -88,7 +92,7 @@ class Model(ABC):
         """The labels, in the column order of ``predict_proba``."""
 
     @abstractmethod
-    def _proba(self, texts: list[str]):
+    def _proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities ``(len(texts), len(labels))`` for non-empty texts."""
 
     @property
@@ -96,12 +100,12 @@ class Model(ABC):
         """Whether the backend reads the previous sentence as context (``tag_article``)."""
         return False
 
-    def _proba_context(self, texts: list[str], contexts: list[str]):
+    def _proba_context(self, texts: list[str], contexts: list[str]) -> np.ndarray:
         """Probabilities given each text's previous sentence; by default it is ignored."""
         return self._proba(texts)
 
     def predict_proba(self, texts: Sequence[str], contexts: Sequence[str] | None = None,
-                      calibrated: bool = True):
+                      calibrated: bool = True) -> np.ndarray:
         """Probability of each label (columns in ``labels`` order) for each text.
 
         Parameters
@@ -225,7 +229,7 @@ class Model(ABC):
                 for sentences in split for s in sentences]
         previous = [" ".join(sentences[i - 1].text.split()) if i else ""
                     for sentences in split for i in range(len(sentences))]
-        proba = self.predict_proba(flat, previous) if flat else []
+        proba: np.ndarray | list[Any] = self.predict_proba(flat, previous) if flat else []
         articles, k = [], 0
         for text, sentences in zip(texts, split):
             rows = [None if row[0] != row[0] else row for row in proba[k : k + len(sentences)]]
@@ -238,7 +242,8 @@ class Model(ABC):
             articles.append(ArticlePrediction(text, preds, self.labels))
         return articles
 
-    def explain(self, text: str, top: int | None = None):
+    # Any: the backend's own explanation type (the TF-IDF one is classifier.tfidf.explain's)
+    def explain(self, text: str, top: int | None = None) -> Any:
         """Why ``text`` gets its label: per-label feature contributions.
 
         Backends that can explain override this (the TF-IDF backend:
@@ -263,7 +268,7 @@ class Model(ABC):
         """
         raise self._cannot_explain()
 
-    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None):
+    def top_features(self, top: int = 25, kinds: tuple[str, ...] | None = None) -> Any:
         """Each label's strongest features over the whole model (see ``explain``).
 
         Parameters

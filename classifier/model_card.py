@@ -10,6 +10,7 @@ it is rewritten from the metadata on every save.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from classifier.labels import DESCRIPTIONS, EXAMPLES, LABELS
@@ -24,15 +25,15 @@ _BACKENDS = {
 }
 
 
-def _cell(text) -> str:
+def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _f(value, digits: int = 3) -> str:
+def _f(value: object, digits: int = 3) -> str:
     return f"{value:.{digits}f}" if isinstance(value, (int, float)) else "n/a"
 
 
-def is_guide(labels) -> bool:
+def is_guide(labels: Iterable[str]) -> bool:
     """Whether ``labels`` are (some of) the guide's news-sourcing labels.
 
     Parameters

@@ -15,12 +15,17 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from classifier.errors import ModelFileError
 from classifier.leftovers import STAGING, remove_stale, staging_prefix
 from classifier.metadata import FORMAT_VERSION, PACKAGE, ModelMetadata, temperature_of
+
+if TYPE_CHECKING:
+    from classifier.model import Model
 
 METADATA = "metadata.json"
 BACKENDS = {
@@ -248,7 +253,7 @@ def check_file_name(folder: Path, name: str) -> None:
                              "inside the model folder; refusing to load it")
 
 
-def backend_class(name: str):
+def backend_class(name: str) -> type[Model]:
     """The ``Model`` subclass that reads models saved by backend ``name``.
 
     Parameters
@@ -273,7 +278,7 @@ def backend_class(name: str):
 
 
 def save_model(
-    model, path: str | Path, force: bool = False, format: str | None = None
+    model: Model, path: str | Path, force: bool = False, format: str | None = None
 ) -> Path:
     """Write ``model`` to the folder ``path`` atomically; refuse to overwrite unless ``force``.
 
@@ -406,7 +411,7 @@ def is_model_folder(folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _folder_lock(folder: Path):
+def _folder_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` (POSIX ``flock``; elsewhere no lock)."""
     try:
         import fcntl
@@ -465,7 +470,9 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def load_model(path: str | Path | None = None, fast: bool | None = None, safe: bool = False):
+def load_model(
+    path: str | Path | None = None, fast: bool | None = None, safe: bool = False,
+) -> Model:
     """Load a saved model: a folder, a shipped model's name, or the default model.
 
     Checksums are verified before anything is read; the backend named in the

@@ -9,12 +9,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from classifier.text.attribution import Source, find_sources
 
 if TYPE_CHECKING:
     import numpy as np
+
+    # classifier.model imports this module: its Model is described here, not imported
+    class _Model(Protocol):
+        """What batched prediction needs of a ``classifier.model.Model``."""
+
+        def predict_proba(self, texts: Sequence[str],
+                          contexts: Sequence[str] | None = None) -> np.ndarray: ...
+
+        def predict(self, texts: Sequence[str],
+                    min_confidence: float = 0.0) -> list[Prediction]: ...
+
+        def tag_articles(self, texts: Sequence[str],
+                         min_confidence: float = 0.0) -> list[ArticlePrediction]: ...
 
 OnBatch = Callable[[int, int], None]
 BATCH_SIZE = 512
@@ -308,7 +321,8 @@ def check_min_confidence(min_confidence: float) -> float:
 
 
 def make_predictions(
-    texts: list[str], labels: tuple[str, ...], proba, spans=None, kinds=None,
+    texts: list[str], labels: tuple[str, ...], proba: Sequence[Any],
+    spans: Sequence[tuple[int, int]] | None = None, kinds: Sequence[str] | None = None,
     min_confidence: float = 0.0,
 ) -> list[Prediction]:
     """Turn a probability matrix (rows = texts, columns = labels) into predictions.
@@ -351,7 +365,7 @@ def make_predictions(
         results.append(Prediction(text, labels[best], probabilities, start, end, None, kind))
     return results
 
-def _chunks(n: int, size: int):
+def _chunks(n: int, size: int) -> list[tuple[int, int]]:
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
@@ -367,8 +381,9 @@ def _in_batches(call: Callable[[list[str]], list], texts: Sequence[str],
     return out
 
 
-def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
-                  batch_size: int = BATCH_SIZE, contexts: Sequence[str] | None = None):
+def predict_proba(model: _Model, texts: Sequence[str], on_batch: OnBatch | None = None,
+                  batch_size: int = BATCH_SIZE,
+                  contexts: Sequence[str] | None = None) -> np.ndarray:
     """``model.predict_proba(texts, contexts)`` in batches, with a callback after each.
 
     Parameters
@@ -406,7 +421,7 @@ def predict_proba(model, texts: Sequence[str], on_batch: OnBatch | None = None,
     return np.vstack(parts)
 
 
-def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
+def predict(model: _Model, texts: Sequence[str], on_batch: OnBatch | None = None,
             batch_size: int = BATCH_SIZE, min_confidence: float = 0.0) -> list[Prediction]:
     """``model.predict(texts)`` in batches of ``batch_size`` texts.
 
@@ -432,7 +447,7 @@ def predict(model, texts: Sequence[str], on_batch: OnBatch | None = None,
                        texts, on_batch, batch_size)
 
 
-def tag_articles(model, texts: Sequence[str], on_batch: OnBatch | None = None,
+def tag_articles(model: _Model, texts: Sequence[str], on_batch: OnBatch | None = None,
                  batch_size: int = 64, min_confidence: float = 0.0) -> list[ArticlePrediction]:
     """``model.tag_articles(texts)`` in batches of ``batch_size`` articles.
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from classifier.data import LabeledData, check_trainable
 from classifier.data.folds import fingerprint, make_folds
 from classifier.metadata import data_summary, new_metadata
 from classifier.tfidf.backend import SklearnModel, library_versions
 from classifier.tfidf.pipeline import PipelineConfig, build_pipeline
+
+if TYPE_CHECKING:
+    from classifier.data.hygiene import HygieneReport
+    from classifier.evaluation import EvaluationReport
+    from classifier.model import Model
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class CVResult:
 
 def cross_validate(
     data: LabeledData, config: PipelineConfig | None = None, folds: int = 5,
-    random_state: int = 0, on_fold=None,
+    random_state: int = 0, on_fold: Callable[[int, int], None] | None = None,
 ) -> CVResult:
     """Macro-F1 of ``config`` over grouped, stratified folds of ``data``.
 
@@ -78,7 +85,7 @@ FEW_ROWS = 20
 NEAR_CHANCE = 0.1
 
 
-def check_config_labels(config: PipelineConfig, labels) -> None:
+def check_config_labels(config: PipelineConfig, labels: Iterable[str]) -> None:
     """Raise ``ConfigError`` if ``config`` names a label the data does not have.
 
     A class boost, or the cascade's first stage (the guide's ``official_claim``),
@@ -203,7 +210,7 @@ transformer saves safetensors, which hold no code)
                               "saves safetensors, which hold no code)")
 
 
-def record_hygiene(model, hygiene) -> None:
+def record_hygiene(model: Model, hygiene: HygieneReport) -> None:
     """Write a data check into the model's metadata (``data.hygiene``).
 
     The check is ``classifier.data.hygiene.check_hygiene``'s, as ``train --data``
@@ -219,7 +226,7 @@ def record_hygiene(model, hygiene) -> None:
     model.metadata.setdefault("data", {})["hygiene"] = hygiene.to_dict()
 
 
-def record_test(model, test: LabeledData):
+def record_test(model: Model, test: LabeledData) -> EvaluationReport:
     """Score ``model`` on held-out ``test`` data and write the scores into its metadata.
 
     Parameters
@@ -243,7 +250,8 @@ def record_test(model, test: LabeledData):
 
 def train(
     data: LabeledData, config: PipelineConfig | None = None, random_state: int = 0,
-    cv: int = 5, on_fold=None, *, hygiene=None, test: LabeledData | None = None,
+    cv: int = 5, on_fold: Callable[[int, int], None] | None = None, *,
+    hygiene: HygieneReport | None = None, test: LabeledData | None = None,
 ) -> SklearnModel:
     """Fit the pipeline on all of ``data``; cross-validate first when ``cv > 1``.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
 from classifier.data import LabeledData, check_trainable
@@ -49,7 +50,7 @@ class TuneResult:
         return self.ranked[0]
 
 
-def search_space(labels) -> dict[str, list]:
+def search_space(labels: Iterable[str]) -> dict[str, list]:
     """``SEARCH_SPACE`` for data with these labels.
 
     The cascade and the class boosts decide the guide's ``official_claim`` first; they
@@ -82,7 +83,7 @@ def search_space(labels) -> dict[str, list]:
 
 def sample_configs(
     n: int, base: PipelineConfig | None = None, space: dict[str, list] | None = None,
-    random_state: int = 0, labels=None,
+    random_state: int = 0, labels: Iterable[str] | None = None,
 ) -> list[PipelineConfig]:
     """``base`` first, then ``n - 1`` distinct random configurations from ``space``.
 
@@ -122,7 +123,7 @@ def sample_configs(
 
 def tune(
     data: LabeledData, configs: list[PipelineConfig], folds: int = 5, random_state: int = 0,
-    on_step=None,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> TuneResult:
     """Score every configuration on the same grouped, stratified folds; rank by macro-F1.
 

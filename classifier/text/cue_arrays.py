@@ -17,6 +17,7 @@ real-news pool).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
 
@@ -95,7 +96,7 @@ def _char_bits(points: np.ndarray) -> np.ndarray:
     return bits
 
 
-def _spans(run: np.ndarray, first: np.ndarray, last: np.ndarray):
+def _spans(run: np.ndarray, first: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of every match of ``first (run)* last``, the longest in each run."""
     run_id = np.cumsum(run & ~np.concatenate(([False], run[:-1])))
     heads, tails = np.flatnonzero(first), np.flatnonzero(last)
@@ -110,7 +111,7 @@ def _spans(run: np.ndarray, first: np.ndarray, last: np.ndarray):
     return starts, tails[has_head[tail_run[last_of_run]]] + 1
 
 
-def _letter_words(bits: np.ndarray):
+def _letter_words(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the words that begin with a letter.
 
     Such a word runs from the first to the last letter of a run of ``[A-Za-z'’.-]``:
@@ -128,7 +129,7 @@ def _letter_words(bits: np.ndarray):
     return begin[np.concatenate(([True], ~joined))], end[np.concatenate((~joined, [True]))]
 
 
-def _words(bits: np.ndarray):
+def _words(bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted starts and ends of the words ``cues._WORD`` finds, as position marks."""
     size = bits.size + 1
     is_start, is_end = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
@@ -196,7 +197,7 @@ class _Batch:
     def owner(self, positions: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.offsets, positions, side="right") - 1
 
-    def having(self, positions) -> np.ndarray:
+    def having(self, positions: Sequence[int] | np.ndarray) -> np.ndarray:
         """Which texts hold one of ``positions``."""
         out = np.zeros(self.n, dtype=bool)
         out[self.owner(np.asarray(positions, dtype=np.int64))] = True
@@ -211,7 +212,7 @@ class _Batch:
             mask = np.append(mask, np.zeros(self.bits.size - mask.size, dtype=bool))
         return np.logical_or.reduceat(mask, self.offsets)
 
-    def substring(self, needles, haystack: str | None = None) -> np.ndarray:
+    def substring(self, needles: Iterable[str], haystack: str | None = None) -> np.ndarray:
         found = [at for needle in needles for at in _find_all(haystack or self.joined, needle)]
         return self.having(found)
 
@@ -266,10 +267,10 @@ def _chunk(texts: list[str]) -> np.ndarray:
     rank = np.arange(starts.size) - (np.cumsum(n_words) - n_words)[owner]
     word_at, word_end = starts - offsets[owner], ends - offsets[owner]
 
-    def total(mask) -> np.ndarray:
+    def total(mask: np.ndarray) -> np.ndarray:
         return np.bincount(owner[mask], minlength=n)
 
-    def has(bit, mask=None) -> np.ndarray:
+    def has(bit: int, mask: np.ndarray | None = None) -> np.ndarray:
         hit = (flags & bit) != 0
         return total(hit if mask is None else hit & mask) > 0
 

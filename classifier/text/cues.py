@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # a word, without trailing . ’ ' - (a number keeps a trailing comma)
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’.-]*[A-Za-z])?|\d(?:[\d,.]*[\d,])?")
@@ -73,7 +78,7 @@ def _lower(words: list[str]) -> list[str]:
     return " ".join(words).lower().split(" ") if words else []
 
 
-def _subject_kind(words: list[str], lex) -> dict[str, float]:
+def _subject_kind(words: list[str], lex: Mapping[str, frozenset[str]]) -> dict[str, float]:
     """Who the attribution's subject is: official, a named source, commentator, ..."""
     lower = [w.lower() for w in words]
     tokens = set(lower)
@@ -92,7 +97,7 @@ def _subject_kind(words: list[str], lex) -> dict[str, float]:
 
 
 def _find_attribution(body: str, words: list[str], lower: list[str],
-                      lex) -> tuple[str, list[str], str | None]:
+                      lex: Mapping[str, frozenset[str]]) -> tuple[str, list[str], str | None]:
     """(kind, subject words, rest of the sentence) of the sentence's attribution, if any.
 
     ``words`` are ``body``'s words, ``lower`` the same in lower case; the rest is
@@ -189,7 +194,7 @@ def cue_vector(text: str) -> list[float]:
     ]
 
 
-def cue_matrix(texts):
+def cue_matrix(texts: Sequence[str]) -> np.ndarray:
     """Cue features of many sentences as a dense ``(n, len(NAMES))`` float array.
 
     One ``cue_vector`` per sentence: the reference. The models compute the same

@@ -111,7 +111,7 @@ class _Blocks(HTMLParser):
         self.open: list[str] = []
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS and not self.skip:
@@ -120,13 +120,13 @@ class _Blocks(HTMLParser):
         elif tag == "br" and self.open:
             self.parts.append(" ")
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS and self.skip:
             self.skip -= 1
         elif tag in _BLOCK_TAGS and self.open and not self.skip:
             self._flush()
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if self.open and not self.skip:
             self.parts.append(data)
 
