@@ -15,11 +15,19 @@ defined inside ``create_app`` from the annotations at run time.)
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from classifier.prediction import Prediction, attach_sources
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from classifier.model import Model
+    from classifier.text.attribution import Source
 
 #: environment variables ``classifier serve`` passes to each worker process
 ENV_MODEL = "CLASSIFIER_SERVE_MODEL"
@@ -65,7 +73,7 @@ class Limits:
         return cls(a, b, c)
 
 
-def _source_dict(source) -> dict | None:
+def _source_dict(source: "Source | None") -> dict | None:
     if source is None:
         return None
     return {
@@ -102,7 +110,7 @@ def prediction_dict(p: Prediction, index: int | None = None) -> dict:
     return out
 
 
-def _model_info(model, name: str) -> dict:
+def _model_info(model: "Model", name: str) -> dict:
     meta = getattr(model, "metadata", {}) or {}
     return {"name": name, "backend": getattr(model, "backend", "") or meta.get("backend", ""),
             "labels": list(model.labels), "created": meta.get("created"),
@@ -120,11 +128,11 @@ class _BodyLimit:
     streams per request cost 0.2 ms of the 5 ms a seed article takes.
     """
 
-    def __init__(self, app, max_bytes: int) -> None:
+    def __init__(self, app: "ASGIApp", max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: "Scope", receive: "Receive", send: "Send") -> None:
         if scope["type"] == "http":
             for key, value in scope["headers"]:
                 if key == b"content-length":
@@ -141,7 +149,9 @@ class _BodyLimit:
         await self.app(scope, receive, send)
 
 
-def create_app(model: Any = None, limits: Limits | None = None, name: str | None = None):
+def create_app(
+    model: Any = None, limits: Limits | None = None, name: str | None = None,
+) -> "FastAPI":
     """The FastAPI application serving ``model``.
 
     Parameters
@@ -276,7 +286,7 @@ def create_app(model: Any = None, limits: Limits | None = None, name: str | None
     return app
 
 
-def app_from_env():
+def app_from_env() -> "FastAPI":
     """The application for a uvicorn worker, from the variables ``classifier serve`` set.
 
     Returns
@@ -327,7 +337,9 @@ def run(model: str | None = None, host: str = "127.0.0.1", port: int = 8000, wor
 
 
 @contextlib.contextmanager
-def serving(app, host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0):
+def serving(
+    app: "ASGIApp", host: str = "127.0.0.1", port: int = 0, timeout: float = 30.0,
+) -> Iterator[str]:
     """Run ``app`` with uvicorn in a background thread; yield its base URL.
 
     For tests and benchmarks. The server stops when the block ends.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -413,7 +414,7 @@ def _time_phrase(toks: list[_Tok], j: int) -> int | None:
     return None
 
 
-def _verb_candidates(toks: list[_Tok], quoted: list[bool]):
+def _verb_candidates(toks: list[_Tok], quoted: list[bool]) -> Iterator[_Found]:
     lex = _lex()
     verbs, skip, docs = lex["verbs"], lex["skip_before_verb"], lex["document_verbs"]
     for v, t in enumerate(toks):

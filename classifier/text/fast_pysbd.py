@@ -38,7 +38,14 @@ sentences) found no difference.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pysbd import Segmenter
+    from pysbd.lang.english import English
+    from pysbd.utils import Rule
 
 _PYSBD_VERSION = "0.3.4"
 _META = frozenset(".^$*+?{}[]\\|()")
@@ -49,14 +56,14 @@ _DIGIT_PAREN = re.compile(r"\d\)\s")
 
 
 @cache
-def _rule(pattern: str, replacement: str):
+def _rule(pattern: str, replacement: str) -> tuple[str | None, Any]:
     """``(literal, None)`` for a rule ``str.replace`` can apply, else ``(None, compiled)``."""
     if pattern and not any(c in _META for c in pattern) and "\\" not in replacement:
         return pattern, None
     return None, re.compile(pattern)
 
 
-def _apply(text: str, rules) -> str:
+def _apply(text: str, rules: Iterable[Rule]) -> str:
     """``pysbd.utils.Text(text).apply(*rules)``, with literal rules as ``str.replace``."""
     for rule in rules:
         literal, compiled = _rule(rule.pattern, rule.replacement)
@@ -85,7 +92,7 @@ def _words_before_stop(line: str) -> set[str] | None:
 
 
 @lru_cache(maxsize=1)
-def _english():
+def _english() -> type[English]:
     import pysbd
     from pysbd.lang.english import English
     from pysbd.lists_item_replacer import ListItemReplacer
@@ -99,7 +106,7 @@ def _english():
     always = frozenset(a for a in plain if not a.isalnum())
 
     class FastAbbreviationReplacer(English.AbbreviationReplacer):
-        def search_for_abbreviations_in_string(self, text):
+        def search_for_abbreviations_in_string(self, text: str) -> str:
             words = _words_before_stop(text)
             if words is None:
                 return super().search_for_abbreviations_in_string(text)
@@ -121,7 +128,8 @@ def _english():
             return text
 
     class FastListItemReplacer(ListItemReplacer):
-        def iterate_alphabet_array(self, regex, parens=False, roman_numeral=False):
+        def iterate_alphabet_array(self, regex: str, parens: bool = False,
+                                   roman_numeral: bool = False) -> str:
             if regex == self.ALPHABETICAL_LIST_WITH_PARENS and ")" not in self.text:
                 return self.text
             if regex == self.ALPHABETICAL_LIST_WITH_PERIODS and not _LETTER_STOP.search(
@@ -129,7 +137,8 @@ def _english():
                 return self.text
             return super().iterate_alphabet_array(regex, parens, roman_numeral)
 
-        def scan_lists(self, regex1, regex2, replacement, strip=False):
+        def scan_lists(self, regex1: str, regex2: str, replacement: str,
+                       strip: bool = False) -> None:
             if regex1 == self.NUMBERED_LIST_REGEX_1 and not _DIGIT_STOP.search(self.text):
                 return
             if regex1 == self.NUMBERED_LIST_PARENS_REGEX and not _DIGIT_PAREN.search(
@@ -138,7 +147,9 @@ def _english():
             super().scan_lists(regex1, regex2, replacement, strip)
 
     class FastProcessor(Processor):
-        def process(self):
+        text: str
+
+        def process(self) -> str | list[str]:
             if not self.text:
                 return self.text
             self.text = self.text.replace('\n', '\r')
@@ -154,7 +165,7 @@ def _english():
             postprocessed_sents = self.split_into_segments()
             return postprocessed_sents
 
-        def split_into_segments(self):
+        def split_into_segments(self) -> list[str]:
             self.check_for_parens_between_quotes()
             sents = self.text.split('\r')
             sents = self.rm_none_flatten(sents)
@@ -174,19 +185,19 @@ def _english():
             quote = (self.lang.SubSingleQuoteRule,)
             return [_apply(ns, quote) for ns in postprocessed_sents]
 
-        def post_process_segments(self, txt):
+        def post_process_segments(self, txt: str) -> str | list[str]:
             if len(txt) > 2 and re.search(r'\A[a-zA-Z]*\Z', txt):
                 return txt
             txt = _apply(txt, self.lang.ReinsertEllipsisRules.All)
             if re.search(self.lang.QUOTATION_AT_END_OF_SENTENCE_REGEX, txt):
-                txt = re.split(
+                txt = re.split(  # type: ignore[assignment]  # as in pysbd: a list here
                     self.lang.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX, txt)
                 return txt
             else:
                 txt = txt.replace('\n', '')
                 return txt.strip()
 
-        def replace_numbers(self):
+        def replace_numbers(self) -> None:
             self.text = _apply(self.text, self.lang.Numbers.All)
 
     class FastEnglish(English):
@@ -197,7 +208,7 @@ def _english():
     return FastEnglish
 
 
-def segmenter():
+def segmenter() -> Segmenter:
     """A ``pysbd.Segmenter`` (English, ``clean=False``) with the cheap passes."""
     import pysbd
 

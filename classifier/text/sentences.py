@@ -19,6 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pysbd import Segmenter
 
 _BULLET = re.compile(r"[-*\u2022\u2013\u2014\u25aa\u25cf>]+\s+|\d{1,2}[.)]\s+")
 # A line break followed by one of these starts a new block; a lowercase letter after
@@ -52,7 +56,7 @@ class Sentence:
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
+def _segmenter() -> Segmenter:
     # pysbd's English segmenter, made once per process, with its costliest passes
     # made cheap (same splits: classifier.text.fast_pysbd)
     from classifier.text.fast_pysbd import segmenter
