@@ -414,6 +414,12 @@ def _time_phrase(toks: list[_Tok], j: int) -> int | None:
     return None
 
 
+_CONTINUE = frozenset({"continue", "continues", "continued", "continuing"})
+_SPEECH_INFINITIVES = frozenset({
+    "argue", "claim", "deny", "insist", "maintain", "say", "stress", "warn", "blame",
+    "accuse", "call", "demand", "dispute", "reject", "urge", "assert", "defend"})
+
+
 def _verb_candidates(toks: list[_Tok], quoted: list[bool]) -> Iterator[_Found]:
     lex = _lex()
     verbs, skip, docs = lex["verbs"], lex["skip_before_verb"], lex["document_verbs"]
@@ -429,6 +435,9 @@ def _verb_candidates(toks: list[_Tok], quoted: list[bool]) -> Iterator[_Found]:
                 continue
         elif t.low not in verbs:
             continue
+        elif (t.low in _CONTINUE and v + 2 < len(toks) and toks[v + 1].low == "to"
+              and toks[v + 2].low not in verbs and toks[v + 2].low not in _SPEECH_INFINITIVES):
+            continue  # "prices continued to rise": not speech, unlike "continued to deny"
         j = v - 1
         while j >= 0:
             if toks[j].low in skip and not (toks[j].cap and j) or _adverb(toks[j]):

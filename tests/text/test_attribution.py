@@ -159,3 +159,14 @@ def test_a_surname_takes_the_kind_of_its_first_mention():
             "Prices will follow, Zuo says.")
     assert [(s.text, s.kind) for s in _sources(text)] == [("Zuo Lin", "commentator"),
                                                           ("Zuo", "commentator")]
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("The conflict continues to escalate, complicating the talks.", None),
+    ("Prices continued to rise in March.", None),
+    ("The ministry continues to insist the plan is sound.", "The ministry"),
+    ("\"We will not back down,\" the minister continued.", "the minister"),
+])
+def test_continue_is_a_cue_only_for_speech(sentence, source):
+    found = find_sources(sentence, [(0, len(sentence))])[0]
+    assert (found.text if found else None) == source
