@@ -152,7 +152,9 @@ def _calibration_lines(calibration: dict | None) -> list[str]:
             f"calibrate`), fitted on {calibration.get('fitted_on') or 'held-out data'} "
             f"({calibration.get('n', '?')} sentences): expected calibration error "
             f"{_f(calibration.get('ece_before'))} -> {_f(calibration.get('ece_after'))}; "
-            "the most probable label is unchanged"]
+            "the most probable label is unchanged, so macro-F1 and accuracy below hold "
+            "either way; the Brier score and calibration error of `test` below were "
+            "measured at training time, before calibration"]
 
 
 def model_card(metadata: dict) -> str:
