@@ -184,7 +184,7 @@ def calibrate_saved_model(path: str | Path, data: Any, reset: bool = False) -> C
     Parameters
     ----------
     path : str or Path
-        The model folder (a path; shipped models are calibrated as shipped).
+        The model folder, as a path (``./mine``); a shipped model's bare name is refused.
     data : LabeledData
         Held-out labeled sentences (``load_labeled("real-dev")`` for news).
     reset : bool, default False
@@ -195,8 +195,12 @@ def calibrate_saved_model(path: str | Path, data: Any, reset: bool = False) -> C
     Calibration or None
         What was recorded (``None`` after ``reset``).
     """
-    from classifier.persistence import load_model, resolve_model_path
+    from classifier.errors import ModelFileError
+    from classifier.persistence import load_model, looks_like_path, resolve_model_path
 
+    if not looks_like_path(path):
+        raise ModelFileError(f"{path}: a shipped model is calibrated as shipped; copy it "
+                             f"and calibrate the copy (e.g. --model ./my-{path})")
     folder = resolve_model_path(path)
     if reset:
         write_calibration(folder, None)

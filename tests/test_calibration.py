@@ -89,3 +89,14 @@ def test_cli_calibrate_reports_and_resets(copy_of_model, tiny_dir):
     assert "calibration" not in json.loads((copy_of_model / "metadata.json").read_text())
     result = runner.invoke(app, ["calibrate", "--model", str(copy_of_model)])
     assert result.exit_code == 1 and result.output.startswith("error:")
+
+
+def test_a_shipped_model_name_and_unknown_labels_are_refused(copy_of_model, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["calibrate", "--model", "default", "--data", "real-dev"])
+    assert result.exit_code == 1 and "calibrated as shipped" in result.output
+    data = tmp_path / "held_out.jsonl"
+    data.write_text(json.dumps({"text": "Prices rose.", "label": "rumour"}) + "\n")
+    result = runner.invoke(app, ["calibrate", "--model", str(copy_of_model), "--data", str(data)])
+    assert result.exit_code == 1 and "rumour" in result.output
+    assert result.output.strip().count("\n") == 0
