@@ -65,6 +65,7 @@ def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
     Returns
     -------
     TeacherLabels
+        The teacher's own probabilities (a calibration temperature is not applied).
     """
     import numpy as np
 
@@ -88,7 +89,10 @@ def teacher_probabilities(teacher: str | Path, cache: str | Path | None = None,
     model = load_model(folder)
     if threads and hasattr(model, "threads"):
         model.threads = threads
-    parts = [model.predict_proba(texts[i:i + 2048], contexts[i:i + 2048])
+    # the teacher's own probabilities, not calibrated ones: a confidence floor then
+    # selects the same rows whatever temperature the teacher carries (and the cache,
+    # keyed on the teacher's files, holds what they give)
+    parts = [model.predict_proba(texts[i:i + 2048], contexts[i:i + 2048], calibrated=False)
              for i in range(0, len(texts), 2048)]
     proba = np.vstack(parts) if parts else np.zeros((0, len(model.labels)))
     target.mkdir(parents=True, exist_ok=True)

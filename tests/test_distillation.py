@@ -92,3 +92,15 @@ def test_cli_train_with_distill(pool_source, tiny_model, tiny_dir, tmp_path):
                                        "--backend", "transformer", "--distill", str(teacher),
                                        "--output", str(tmp_path / "x")])
     assert refused.exit_code == 1
+
+
+def test_the_teacher_gives_its_own_probabilities_whatever_its_temperature(
+        pool_source, tiny_model, tmp_path):
+    plain = teacher_probabilities(save_model(tiny_model, tmp_path / "plain"),
+                                  cache=tmp_path / "c1")
+    hot = save_model(tiny_model, tmp_path / "hot")
+    metadata = json.loads((hot / "metadata.json").read_text())
+    metadata["calibration"] = {"temperature": 5.0}
+    (hot / "metadata.json").write_text(json.dumps(metadata))
+    np.testing.assert_allclose(teacher_probabilities(hot, cache=tmp_path / "c2").proba,
+                               plain.proba)
