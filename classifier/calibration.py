@@ -164,13 +164,15 @@ def write_calibration(folder: str | Path, calibration: Calibration | None) -> di
     else:
         metadata["calibration"] = calibration.to_dict()
     text = json.dumps(metadata, indent=2, sort_keys=True) + "\n"
+    target = folder / "metadata.json"
     handle, temporary = tempfile.mkstemp(prefix=".metadata.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, folder / "metadata.json")
+        os.chmod(temporary, target.stat().st_mode & 0o777)  # mkstemp's 0600 would stick
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

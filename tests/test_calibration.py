@@ -47,6 +47,8 @@ def test_calibrating_a_saved_model_changes_probabilities_not_labels(copy_of_mode
     before = load_model(copy_of_model)
     texts = tiny_data.texts
     raw = before.predict_proba(texts)
+    (copy_of_model / "metadata.json").chmod(0o644)
+    mode = 0o644
     result = calibrate_saved_model(copy_of_model, tiny_data)
     assert result is not None and result.n == len(texts)
     assert result.nll_after <= result.nll_before + 1e-9
@@ -59,6 +61,7 @@ def test_calibrating_a_saved_model_changes_probabilities_not_labels(copy_of_mode
     assert np.allclose(load_model(copy_of_model, fast=True).predict_proba(texts), proba,
                        atol=1e-9)
     assert "temperature" in (copy_of_model / "MODEL_CARD.md").read_text()
+    assert (copy_of_model / "metadata.json").stat().st_mode & 0o777 == mode
     assert calibrate_saved_model(copy_of_model, None, reset=True) is None
     assert np.allclose(load_model(copy_of_model).predict_proba(texts), raw)
 
