@@ -58,8 +58,10 @@ def explain_cli(
     safe: SafeOption = False,
     as_json: JsonAlias = False,
 ) -> None:
-    """Show which features (words, character n-grams, cues) push a sentence toward each
-    label, with their weights; without a sentence, each label's strongest features."""  # noqa: D205, D209 (the --help text)
+    """Show which features push a sentence toward each label, with their weights.
+
+    Features: words, character n-grams, cues. Without a sentence: each label's strongest.
+    """
     from rich.markup import escape
 
     from classifier.persistence import load_model

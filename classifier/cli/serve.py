@@ -24,8 +24,12 @@ def serve_cli(
     max_sentences: Annotated[int, typer.Option(min=1, help="Most sentences in one "
                                                           "/v1/predict batch.")] = 2_000,
 ) -> None:
-    r"""Serve the HTTP API (/v1/tag, /v1/predict, /v1/models, /healthz, /openapi.json) and
-    the web page at / (needs the extra: pip install 'news-sentence-classifier\[serve]')."""  # noqa: D205, D209 (the --help text)
+    r"""Serve the HTTP API and the web page at / (needs the serve extra).
+
+    Endpoints: /v1/tag, /v1/predict, /v1/models, /healthz, /openapi.json.
+
+    Install: pip install 'news-sentence-classifier\[serve]'
+    """
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
