@@ -10,6 +10,7 @@ import pytest
 
 from classifier.errors import ModelFileError
 from classifier.persistence import export_onnx, load_model, save_model, sha256_file
+from classifier.transformer.onnx_backend import OPSET
 
 TINY = {"max_length": 32, "batch_size": 16, "epochs": 1}
 SENTENCES = ["Police said two men were held.", "Prices may rise next year, analysts said.",
@@ -146,3 +147,161 @@ def test_context_model_exports_segment_ids(tiny_data, tmp_path):
                                torch_model.predict_proba(texts, before), atol=1e-4)
     np.testing.assert_allclose(fast.predict_proba(texts), torch_model.predict_proba(texts),
                                atol=1e-4)
+
+
+# -- the module's own functions, on a hand-made network (no fine-tune) ------------------
+
+EMBEDDING = np.arange(12, dtype=np.float32).reshape(6, 2) / 10  # token id -> two logits
+VOCAB = {"[UNK]": 0, "police": 1, "said": 2, "may": 3, "rise": 4, "prices": 5}
+
+
+def summed_embeddings_network() -> bytes:
+    """logits = the sum of each real (unmasked) token's row of ``EMBEDDING``."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["E", "input_ids"], ["emb"], axis=0),
+         helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
+         helper.make_node("Unsqueeze", ["maskf", "two"], ["mask3"]),
+         helper.make_node("Mul", ["emb", "mask3"], ["masked"]),
+         helper.make_node("ReduceSum", ["masked", "one"], ["logits"], keepdims=0)],
+        "summed",
+        [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "sequence"])
+         for name in ("input_ids", "attention_mask")],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 2])],
+        [numpy_helper.from_array(EMBEDDING, "E"),
+         numpy_helper.from_array(np.array([2], np.int64), "two"),
+         numpy_helper.from_array(np.array([1], np.int64), "one")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)]) \
+        .SerializeToString()
+
+
+def expected_logits(text, max_length=128):
+    ids = [VOCAB.get(word.lower(), 0) for word in text.split()][:max_length]
+    return EMBEDDING[ids].sum(axis=0)
+
+
+@pytest.fixture
+def hand_made(tmp_path):
+    """``make(max_length)``: a folder with a hand-made ``model.onnx`` and ``tokenizer.json``."""
+    for name in ("onnx", "onnxruntime", "tokenizers"):
+        pytest.importorskip(name)
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    tokenizer = Tokenizer(models.WordLevel(VOCAB, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.Lowercase()
+    tokenizer.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+
+    def make(max_length=128):
+        folder = tmp_path / f"m{max_length}"
+        folder.mkdir()
+        (folder / "model.onnx").write_bytes(summed_embeddings_network())
+        (folder / "tokenizer.json").write_text(tokenizer.to_str())
+        files = {p.name: sha256_file(p) for p in folder.iterdir()}
+        meta = {"backend": "transformer", "labels": ["low", "high"], "name": "hand",
+                "files": files, "config": {"max_length": max_length},
+                "onnx": {"opset": OPSET, "inputs": ["input_ids", "attention_mask"],
+                         "int8": False, "file": "model.onnx"}}
+        return folder, meta
+
+    return make
+
+
+def test_read_verified_returns_the_checked_bytes_or_refuses(tmp_path):
+    from classifier.transformer.onnx_backend import read_verified
+
+    (tmp_path / "a.bin").write_bytes(b"network")
+    files = {"a.bin": sha256_file(tmp_path / "a.bin"), "gone.bin": "0" * 64}
+    assert read_verified(tmp_path, "a.bin", files) == b"network"
+    with pytest.raises(ModelFileError, match="metadata lists no b.bin"):
+        read_verified(tmp_path, "b.bin", files)
+    with pytest.raises(ModelFileError, match="could not read gone.bin"):
+        read_verified(tmp_path, "gone.bin", files)
+    (tmp_path / "a.bin").write_bytes(b"network!")
+    with pytest.raises(ModelFileError, match="a.bin: checksum mismatch"):
+        read_verified(tmp_path, "a.bin", files)
+
+
+def test_onnx_info_only_when_the_folder_lists_the_export():
+    from classifier.transformer.onnx_backend import onnx_info
+
+    info = {"opset": 18, "inputs": ["input_ids"], "int8": False}
+    assert onnx_info({"onnx": info, "files": {"model.onnx": "x"}}) == info
+    assert onnx_info({"onnx": info, "files": {}}) is None  # recorded, but not listed
+    assert onnx_info({"onnx": {**info, "file": "int8.onnx"},
+                      "files": {"int8.onnx": "x"}})["file"] == "int8.onnx"
+    assert onnx_info({"files": {"model.onnx": "x"}}) is None
+    assert onnx_info({"onnx": "model.onnx", "files": {"model.onnx": "x"}}) is None
+    assert onnx_info({"onnx": info}) is None
+
+
+def test_a_missing_runtime_is_one_install_hint(monkeypatch):
+    from classifier.errors import MissingExtraError
+    from classifier.transformer import onnx_backend
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails
+    with pytest.raises(MissingExtraError, match=r"needs onnxruntime.*classifier\[onnx\]"):
+        onnx_backend.require_runtime()
+    assert onnx_backend.runtime_available() is False
+
+
+def test_hand_made_network_logits_are_the_sum_of_token_rows(hand_made):
+    from classifier.transformer.onnx_backend import OnnxTransformerModel
+
+    folder, meta = hand_made()
+    model = OnnxTransformerModel.read(folder, meta)
+    assert model.labels == ("low", "high") and not model.uses_context
+    assert repr(model) == "OnnxTransformerModel(name='hand', labels=['low', 'high'])"
+    texts = ["Police said", "prices may rise police said", "rise", "unknown words here"] * 3
+    expected = np.array([expected_logits(t) for t in texts])
+    np.testing.assert_allclose(model.logits(texts), expected, atol=1e-6)
+    model.batch_size = 2  # batches of other lengths, padded otherwise: the same logits
+    np.testing.assert_allclose(model.logits(texts), expected, atol=1e-6)
+    proba = model.predict_proba(texts[:2] + [""])
+    shifted = np.exp(expected[:2] - expected[:2].max(axis=1, keepdims=True))
+    np.testing.assert_allclose(proba[:2], shifted / shifted.sum(axis=1, keepdims=True),
+                               atol=1e-6)
+    assert np.isnan(proba[2]).all()
+
+
+def test_hand_made_network_cuts_at_max_length(hand_made):
+    from classifier.transformer.onnx_backend import OnnxTransformerModel
+
+    folder, meta = hand_made(max_length=2)
+    model = OnnxTransformerModel.read(folder, meta)
+    assert model.max_length == 2
+    np.testing.assert_allclose(model.logits(["prices may rise police"]),
+                               [expected_logits("prices may")], atol=1e-6)
+
+
+def test_an_onnx_model_is_read_only_and_pickles_without_its_session(hand_made, tmp_path):
+    import pickle
+
+    from classifier.transformer.onnx_backend import OnnxTransformerModel
+
+    folder, meta = hand_made()
+    model = OnnxTransformerModel.read(folder, meta)
+    before = model.predict_proba(["police said"])
+    assert model._session is not None
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy._session is None
+    np.testing.assert_array_equal(copy.predict_proba(["police said"]), before)
+    with pytest.raises(ModelFileError, match="read-only; load it with fast=False"):
+        model.write(tmp_path / "out")
+
+
+def test_reading_refuses_a_listed_pickle_when_safe_and_a_broken_tokenizer(hand_made):
+    import hashlib
+
+    from classifier.transformer.onnx_backend import OnnxTransformerModel
+
+    folder, meta = hand_made()
+    with_pickle = {**meta, "files": {**meta["files"], "head.pt": "0" * 64}}
+    with pytest.raises(ModelFileError, match="head.pt would be unpickled"):
+        OnnxTransformerModel.read(folder, with_pickle, safe=True)
+    assert OnnxTransformerModel.read(folder, meta, safe=True).labels == ("low", "high")
+    (folder / "tokenizer.json").write_text("{not json")
+    files = {**meta["files"],
+             "tokenizer.json": hashlib.sha256(b"{not json").hexdigest()}
+    with pytest.raises(ModelFileError, match="tokenizer.json: could not load"):
+        OnnxTransformerModel.read(folder, {**meta, "files": files})
