@@ -85,7 +85,10 @@ def near_duplicates(
 
     within = right is None
     vectorizer = _shingles(left, n)
-    matrix = vectorizer.fit_transform(list(left) + ([] if right is None else list(right)))
+    texts = list(left) + ([] if right is None else list(right))
+    if not any(len(normalize(t)) >= n for t in texts):
+        return []  # no text holds an n-gram: nothing can be a near-duplicate
+    matrix = vectorizer.fit_transform(texts)
     a = matrix[: len(left)].tocsr()
     b = a if within else matrix[len(left):].tocsr()
     size_a = np.asarray(a.sum(axis=1)).ravel()
