@@ -12,7 +12,6 @@ a probability is worth. The temperature is stored in ``metadata.json``
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -151,11 +150,9 @@ def write_calibration(folder: str | Path, calibration: Calibration | None) -> di
     dict
         The new metadata.
     """
-    import os
-    import tempfile
-
+    from classifier.metadata import ModelMetadata
     from classifier.model_card import write_model_card
-    from classifier.persistence import read_metadata
+    from classifier.persistence import read_metadata, replace_metadata
 
     folder = Path(folder)
     metadata = read_metadata(folder)
@@ -163,19 +160,7 @@ def write_calibration(folder: str | Path, calibration: Calibration | None) -> di
         metadata.pop("calibration", None)
     else:
         metadata["calibration"] = calibration.to_dict()
-    text = json.dumps(metadata, indent=2, sort_keys=True) + "\n"
-    target = folder / "metadata.json"
-    handle, temporary = tempfile.mkstemp(prefix=".metadata.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, target.stat().st_mode & 0o777)  # mkstemp's 0600 would stick
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_metadata(folder, ModelMetadata.from_dict(metadata))
     write_model_card(folder, metadata)
     return metadata
 

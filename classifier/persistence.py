@@ -527,6 +527,34 @@ def load_model(
     return model
 
 
+def replace_metadata(folder: Path, metadata: ModelMetadata) -> None:
+    """Write ``metadata`` over a model folder's ``metadata.json`` in one step.
+
+    The new text goes to a temporary file in the folder, is synced, takes the old
+    file's mode, and is renamed over it: a reader sees the old file or the new one.
+
+    Parameters
+    ----------
+    folder : Path
+        The model folder.
+    metadata : ModelMetadata
+        The metadata to write.
+    """
+    target = folder / METADATA
+    handle, temporary = tempfile.mkstemp(prefix=".metadata.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(metadata.to_json())
+            out.flush()
+            os.fsync(out.fileno())
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        os.chmod(temporary, mode)  # mkstemp's 0600 would stick
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def export_onnx(path: str | Path | None = None, int8: bool = False) -> Path:
     """Add an ONNX export of a transformer model to its folder.
 
@@ -567,9 +595,7 @@ def export_onnx(path: str | Path | None = None, int8: bool = False) -> Path:
         (folder / ONNX_ARTIFACT).chmod(0o644)
         meta.files = {**(meta.files or {}), ONNX_ARTIFACT: sha256_file(folder / ONNX_ARTIFACT)}
         meta.extra["onnx"] = {"file": ONNX_ARTIFACT, **info}
-        written = staging / METADATA
-        written.write_text(meta.to_json(), encoding="utf-8")
-        os.replace(written, folder / METADATA)
+        replace_metadata(folder, meta)
     except OSError as exc:
         raise ModelFileError(f"{folder}: could not add the ONNX export ({exc})") from None
     finally:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from classifier.data import load_labeled
 from classifier.evaluation import bootstrap_macro_f1, evaluate
+from classifier.metadata import ModelMetadata
 from classifier.model_card import write_model_card
-from classifier.persistence import load_model
+from classifier.persistence import load_model, replace_metadata
 
 
 def main() -> None:
@@ -44,7 +45,7 @@ def main() -> None:
     if note:  # a note given before is kept
         real["note"] = note
     metadata.setdefault("metrics", {})["real"] = real
-    path.write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    replace_metadata(args.model, ModelMetadata.from_dict(metadata))
     write_model_card(args.model, metadata)
 
 
